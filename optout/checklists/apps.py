@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ChecklistsConfig(AppConfig):
+    name = "optout.checklists"
+    verbose_name = "Visitor checklists"

@@ -1,0 +1,214 @@
+"""A visitor's checklist: which controls of which guides they have dealt with.
+
+No account and nothing about the visitor: a checklist is a random id (kept in a signed cookie),
+its items, an optional resume code (only its hash is stored) and the day it was last used, so
+that idle checklists can be purged.
+"""
+
+import datetime
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from optout.guides.models import Control, GuideVersion, Section
+
+# Crockford's base32: no I, L, O or U, so a code is easy to read aloud and type.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 16  # 16 characters x 5 bits = 80 bits of randomness
+_CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
+
+
+def normalise_code(text: str) -> str:
+    """What the visitor typed, as the code it must be: case, spaces and dashes do not matter."""
+    cleaned = "".join(ch for ch in text.upper() if ch.isalnum()).translate(_CONFUSABLE)
+    return cleaned if len(cleaned) == CODE_LENGTH and set(cleaned) <= set(CODE_ALPHABET) else ""
+
+
+def hash_code(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+class ChecklistQuerySet(models.QuerySet):
+    def idle(self, days: int | None = None):
+        days = settings.CHECKLIST_RETENTION_DAYS if days is None else days
+        return self.filter(last_seen_on__lt=timezone.localdate() - datetime.timedelta(days=days))
+
+
+class Checklist(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # NULL, not "", when there is no code: many checklists have none, and the column is unique.
+    resume_code_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)  # noqa: DJ001
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # A day, not a time: enough to purge idle checklists, and not a trace of visits.
+    last_seen_on = models.DateField(default=timezone.localdate, editable=False)
+
+    objects = ChecklistQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # Serves purgechecklists: last_seen_on < cutoff.
+            models.Index(fields=["last_seen_on"], name="checklist_last_seen"),
+        ]
+
+    def __str__(self) -> str:
+        return f"checklist {self.pk}"
+
+    def touch(self) -> None:
+        """Record that the checklist was used today: at most one write a day."""
+        today = timezone.localdate()
+        if self.last_seen_on != today:
+            Checklist.objects.filter(pk=self.pk).update(last_seen_on=today)
+            self.last_seen_on = today
+
+    def new_resume_code(self) -> str:
+        """Give the checklist a new resume code; the old one stops working. Returns the code,
+        formatted for reading: only its hash is kept."""
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        self.resume_code_hash = hash_code(code)
+        self.save(update_fields=["resume_code_hash"])
+        return "-".join(code[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+    @classmethod
+    def for_code(cls, text: str) -> "Checklist | None":
+        code = normalise_code(text)
+        return cls.objects.filter(resume_code_hash=hash_code(code)).first() if code else None
+
+    def set_state(self, control: Control, state: str, version: GuideVersion) -> None:
+        """Tick (done, waiting) or untick (todo) one control. Idempotent; safe under races."""
+        if state == Item.TODO:
+            self.items.filter(control=control).delete()
+            return
+        fields = {"state": state, "ticked_at": timezone.now(), "version_number": version.number}
+        try:
+            with transaction.atomic():
+                self.items.update_or_create(control=control, defaults=fields)
+        except IntegrityError:
+            # The same item, ticked at the same moment from another tab: the row exists now.
+            self.items.filter(control=control).update(**fields)
+
+    def export(self) -> dict:
+        items = self.items.select_related("control__guide").order_by("control__guide__slug", "pk")
+        return {
+            "format": "optout-checklist/1",
+            "created": self.created_at.date().isoformat(),
+            "last_used": self.last_seen_on.isoformat(),
+            "has_resume_code": self.resume_code_hash is not None,
+            "items": [
+                {
+                    "guide": item.control.guide.slug,
+                    "control": item.control.key,
+                    "state": item.state,
+                    "ticked_at": item.ticked_at.isoformat(timespec="seconds"),
+                    "guide_version": item.version_number,
+                }
+                for item in items
+            ],
+        }
+
+
+class Item(models.Model):
+    TODO, WAITING, DONE = "todo", "waiting", "done"
+    STATES = {TODO: "Not done", WAITING: "Sent, waiting for an answer", DONE: "Done"}
+
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="items")
+    # Keyed by the control, whose key never changes: rewording a step loses no tick.
+    control = models.ForeignKey(Control, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=10, choices=[(WAITING, "Waiting"), (DONE, "Done")])
+    ticked_at = models.DateTimeField()
+    version_number = models.PositiveIntegerField(help_text="The guide version followed.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["checklist", "control"], name="one_item_per_control")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.control} {self.state}"
+
+
+@dataclass
+class ItemView:
+    """One control on a visitor's checklist, as the pages show it."""
+
+    guide_slug: str
+    section: Section
+    state: str
+    ticked_at: datetime.datetime | None
+    version_number: int | None
+    recheck_since: datetime.date | None  # LinkedIn changed this after the tick
+    not_needed: bool
+
+    @property
+    def key(self) -> str:
+        return self.section.key
+
+    @property
+    def dom_id(self) -> str:
+        return f"item-{self.guide_slug}-{self.key}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.state == Item.DONE
+
+    @property
+    def can_wait(self) -> bool:
+        return self.section.kind == Section.Kind.FORM
+
+    @property
+    def state_label(self) -> str:
+        return Item.STATES[self.state]
+
+
+def checklist_items(
+    checklist: Checklist | None, version: GuideVersion, sections: list[Section]
+) -> list[ItemView]:
+    """The visitor's items for one guide version's sections (attach_region must have run)."""
+    ticks = {}
+    changes: list[tuple[int, datetime.date, list[str]]] = []
+    if checklist is not None:
+        ticks = {item.control_id: item for item in checklist.items.all()}
+        if ticks:
+            changes = list(
+                GuideVersion.objects.public()
+                .filter(guide_id=version.guide_id)
+                .exclude(recheck_controls=[])
+                .values_list("number", "published_at", "recheck_controls")
+            )
+    result = []
+    for section in sections:
+        item = ticks.get(section.control_id)
+        recheck = None
+        if item is not None:
+            dates = [
+                published.date()
+                for number, published, keys in changes
+                if number > item.version_number and section.key in keys
+            ]
+            recheck = max(dates, default=None)
+        result.append(
+            ItemView(
+                guide_slug=version.guide.slug,
+                section=section,
+                state=item.state if item else Item.TODO,
+                ticked_at=item.ticked_at if item else None,
+                version_number=item.version_number if item else None,
+                recheck_since=recheck,
+                not_needed=getattr(section, "not_needed", False),
+            )
+        )
+    return result
+
+
+def progress(items: list[ItemView]) -> dict:
+    done = sum(
+        1
+        for item in items
+        if (item.is_done and not item.recheck_since)
+        or (item.state == Item.TODO and item.not_needed)
+    )
+    return {"done": done, "total": len(items)}

@@ -1,0 +1,59 @@
+"""Finding the visitor's checklist from its signed cookie, and setting or removing that cookie."""
+
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+
+from optout import clock
+from optout.guides.models import GuideVersion
+
+from .models import Checklist, checklist_items, progress
+
+SALT = "optout.checklist"
+
+
+def get_checklist(request: HttpRequest) -> Checklist | None:
+    if hasattr(request, "_checklist"):
+        return request._checklist
+    checklist = None
+    try:
+        public_id = request.get_signed_cookie(settings.CHECKLIST_COOKIE_NAME, salt=SALT)
+    except (KeyError, signing.BadSignature):
+        public_id = None
+    if public_id:
+        try:
+            checklist = Checklist.objects.filter(public_id=public_id).first()
+        except Exception:  # a signed but malformed id: treat as no checklist
+            checklist = None
+    if checklist is not None:
+        checklist.touch()
+    request._checklist = checklist
+    return checklist
+
+
+def set_cookie(response: HttpResponse, checklist: Checklist) -> None:
+    response.set_signed_cookie(
+        settings.CHECKLIST_COOKIE_NAME,
+        str(checklist.public_id),
+        salt=SALT,
+        max_age=settings.CHECKLIST_RETENTION_DAYS * 24 * 60 * 60,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def delete_cookie(response: HttpResponse) -> None:
+    response.delete_cookie(settings.CHECKLIST_COOKIE_NAME, samesite="Lax")
+
+
+def guide_items(request: HttpRequest, version: GuideVersion, region: str | None):
+    """Sections of a version with the visitor's items attached, and the progress."""
+    today = clock.today()
+    sections = version.sections_with_steps()
+    for section in sections:
+        section.attach_region(region, today, version.guide.platform.name)
+    items = checklist_items(get_checklist(request), version, sections)
+    for section, item in zip(sections, items, strict=True):
+        section.item = item
+    return sections, items, progress(items)

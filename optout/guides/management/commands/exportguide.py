@@ -1,0 +1,30 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from optout.guides.content import version_content, write_folder
+from optout.guides.models import GuideVersion
+
+
+class Command(BaseCommand):
+    help = "Write the published version of a guide (or --version N) as a guide folder."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug")
+        parser.add_argument("folder", type=Path)
+        parser.add_argument(
+            "--number", type=int, help="a published version number (default: current)"
+        )
+
+    def handle(self, slug: str, folder: Path, number: int | None, **options):
+        versions = GuideVersion.objects.filter(guide__slug=slug)
+        found = (
+            versions.public().filter(number=number).first()
+            if number
+            else versions.published().first()
+        )
+        if found is None:
+            what = f"version {number}" if number else "a published version"
+            raise CommandError(f"There is no guide '{slug}' with {what}.")
+        write_folder(version_content(found), folder)
+        self.stdout.write(f"Wrote {found} to {folder}")

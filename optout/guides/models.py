@@ -1,0 +1,437 @@
+"""Guides and their versioned content.
+
+A guide (one per platform for now) has numbered versions. A version is a draft until it is
+published; exactly one version per guide is published at a time (the database enforces it), and a
+version that has been published never changes: editing means a new draft. Controls are the stable
+things a visitor's checklist tracks (`ai-training`, ...); everything a visitor reads lives on a
+version.
+"""
+
+import datetime
+
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import dateformat, timezone
+
+from . import markdown
+from .regions import IN_SENTENCE, Region
+
+
+class VersionLocked(Exception):
+    """Raised on any attempt to change the content of a version that is not a draft."""
+
+
+class Platform(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+    url = models.URLField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Guide(models.Model):
+    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="guides")
+    slug = models.SlugField(unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    def get_absolute_url(self) -> str:
+        return reverse("guides:detail", args=[self.slug])
+
+
+class Control(models.Model):
+    """What a visitor ticks off. Its key never changes; its wording lives on each version."""
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="controls")
+    key = models.SlugField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["guide", "key"], name="unique_control_key_per_guide")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guide.slug}/{self.key}"
+
+
+class VersionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=GuideVersion.Status.PUBLISHED)
+
+    def public(self):
+        """Versions a visitor may see: the published one and the ones it replaced."""
+        return self.filter(status__in=[GuideVersion.Status.PUBLISHED, GuideVersion.Status.RETIRED])
+
+    def drafts(self):
+        return self.filter(status=GuideVersion.Status.DRAFT)
+
+    def with_content(self):
+        """Everything the guide page shows, in a fixed number of queries."""
+        return self.select_related("guide__platform").prefetch_related(
+            models.Prefetch("sections", queryset=Section.objects.select_related("control")),
+            "steps",
+            "faq_entries",
+            "region_rules",
+            "sources",
+        )
+
+
+class GuideVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Replaced by a newer version"
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="versions")
+    # Numbers are given on publishing: 1, 2, 3... per guide. Drafts have none.
+    number = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=300, help_text="One sentence for listings and search.")
+    intro_md = models.TextField("intro (Markdown)")
+    intro_html = models.TextField(editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    change_summary = models.TextField(blank=True, editable=False)
+    # Keys of the controls whose steps changed enough that visitors who ticked them before this
+    # version must check them again.
+    recheck_controls = models.JSONField(default=list, blank=True, editable=False)
+
+    objects = VersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["guide", "-number", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["guide"],
+                condition=Q(status="published"),
+                name="one_published_version_per_guide",
+            ),
+            models.UniqueConstraint(
+                fields=["guide", "number"], name="unique_version_number_per_guide"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft", number__isnull=True)
+                | Q(status__in=["published", "retired"], number__isnull=False),
+                name="numbered_unless_draft",
+            ),
+        ]
+        indexes = [
+            # Serves the public "current version" lookup: guide + status=published.
+            models.Index(fields=["guide", "status"], name="version_guide_status"),
+        ]
+
+    def __str__(self) -> str:
+        label = f"v{self.number}" if self.number else f"draft {self.pk}"
+        return f"{self.guide.slug} {label}"
+
+    def save(self, *args, **kwargs):
+        if self.pk and not GuideVersion.objects.drafts().filter(pk=self.pk).exists():
+            raise VersionLocked(f"{self} is published and cannot change; start a new draft.")
+        self.intro_html = markdown.render(self.intro_md)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("guides:version", args=[self.guide.slug, self.number])
+
+    def delete(self, *args, **kwargs):
+        if not GuideVersion.objects.drafts().filter(pk=self.pk).exists():
+            raise VersionLocked(f"{self} is published and cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_current(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @transaction.atomic
+    def publish(self, summary: str, recheck_controls: list[str] = ()) -> None:
+        """Make this draft the guide's one published version, with the next number.
+
+        The guide row is locked first, so two editors publishing at once are serialised; the
+        unique constraint on (guide, published) is the last word if anything slips through.
+        """
+        Guide.objects.select_for_update().get(pk=self.guide_id)
+        if not GuideVersion.objects.drafts().filter(pk=self.pk).exists():
+            raise VersionLocked(f"{self} has already been published.")
+        last = (
+            GuideVersion.objects.filter(guide_id=self.guide_id).aggregate(n=models.Max("number"))[
+                "n"
+            ]
+            or 0
+        )
+        now = timezone.now()
+        GuideVersion.objects.filter(guide_id=self.guide_id).published().update(
+            status=self.Status.RETIRED
+        )
+        changes = {
+            "status": self.Status.PUBLISHED,
+            "number": last + 1,
+            "published_at": now,
+            "change_summary": summary,
+            "recheck_controls": sorted(set(recheck_controls)),
+        }
+        GuideVersion.objects.filter(pk=self.pk).update(**changes)
+        for field, value in changes.items():
+            setattr(self, field, value)
+
+    # Reading the content. These work on prefetched relations (see `with_content()`).
+
+    def sources_by_key(self) -> dict[str, "Source"]:
+        """Sources in reference order, each numbered (`.number`) for citations."""
+        sources = {source.key: source for source in sorted(self.sources.all(), key=str)}
+        for number, source in enumerate(sources.values(), start=1):
+            source.number = number
+        return sources
+
+    def _cite(self, items, sources: dict[str, "Source"]) -> None:
+        for item in items:
+            item.cited = [sources[key] for key in item.source_keys if key in sources]
+
+    def sections_with_steps(self) -> list["Section"]:
+        """Sections in order, each with `.step_list` and `.rule_list` attached, and each step
+        and rule with its `.cited` sources."""
+        sources = self.sources_by_key()
+        self._cite(self.steps.all(), sources)
+        self._cite(self.region_rules.all(), sources)
+        sections = sorted(self.sections.all(), key=lambda s: s.order)
+        by_control = {section.control_id: section for section in sections}
+        for section in sections:
+            section.step_list = []
+            section.rule_list = []
+        for step in sorted(self.steps.all(), key=lambda s: s.order):
+            by_control[step.control_id].step_list.append(step)
+        for rule in sorted(self.region_rules.all(), key=RegionRule.sort_key):
+            by_control[rule.control_id].rule_list.append(rule)
+        return sections
+
+    def timeline(self, today: datetime.date) -> list[dict]:
+        """Every region rule, per control and region, as sentences: for a visitor who has not
+        picked a region yet."""
+        platform = self.guide.platform.name
+        result = []
+        for section in self.sections_with_steps():
+            regions: dict[str, list[str]] = {}
+            for rule in section.rule_list:
+                regions.setdefault(rule.get_region_display(), []).append(
+                    rule.sentence(today, platform)
+                )
+            if regions:
+                result.append({"section": section, "regions": list(regions.items())})
+        return result
+
+    def faq(self) -> list["FaqEntry"]:
+        entries = sorted(self.faq_entries.all(), key=lambda f: f.order)
+        self._cite(entries, self.sources_by_key())
+        return entries
+
+
+class VersionContent(models.Model):
+    """Content that belongs to one version and is frozen with it."""
+
+    version = models.ForeignKey(GuideVersion, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._check_draft()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_draft()
+        return super().delete(*args, **kwargs)
+
+    def _check_draft(self) -> None:
+        if not GuideVersion.objects.drafts().filter(pk=self.version_id).exists():
+            raise VersionLocked(f"{self.version} is published and cannot change.")
+
+
+class Source(VersionContent):
+    version = models.ForeignKey(GuideVersion, on_delete=models.CASCADE, related_name="sources")
+    key = models.SlugField()
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200)
+    published = models.CharField(max_length=50, blank=True, help_text='e.g. "September 2024"')
+    url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="unique_source_key_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Section(VersionContent):
+    """A control as one version presents it: its wording, deep link and order."""
+
+    class Kind(models.TextChoices):
+        SETTING = "setting", "A setting to switch off"
+        FORM = "form", "A form to send (and wait for an answer)"
+
+    version = models.ForeignKey(GuideVersion, on_delete=models.CASCADE, related_name="sections")
+    control = models.ForeignKey(Control, on_delete=models.PROTECT, related_name="sections")
+    order = models.PositiveIntegerField()
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SETTING)
+    summary = models.TextField()
+    link = models.URLField(blank=True)
+    link_text = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "control"], name="one_section_per_control_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def key(self) -> str:
+        return self.control.key
+
+    def attach_region(self, region: str | None, today: datetime.date, platform: str) -> None:
+        """Attach what applies in `region` today (needs `rule_list`, see sections_with_steps)."""
+        rules = [rule for rule in self.rule_list if rule.region == region] if region else []
+        self.rule_now = next((rule for rule in rules if rule.applies_on(today)), None)
+        self.region_rules = [
+            {"rule": rule, "text": rule.sentence(today, platform), "now": rule is self.rule_now}
+            for rule in rules
+        ]
+        # LinkedIn does not use this region's data for this control today: nothing to switch off.
+        self.not_needed = self.rule_now is not None and not self.rule_now.uses_data_by_default
+
+
+class Step(VersionContent):
+    version = models.ForeignKey(GuideVersion, on_delete=models.CASCADE, related_name="steps")
+    control = models.ForeignKey(Control, on_delete=models.PROTECT, related_name="steps")
+    order = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    body_md = models.TextField("body (Markdown)")
+    body_html = models.TextField(editable=False)
+    link = models.URLField(blank=True)
+    link_text = models.CharField(max_length=200, blank=True)
+    source_keys = models.JSONField(default=list)
+    note = models.TextField(blank=True, help_text="Where sources disagree: which one we follow.")
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "order"], name="unique_step_order")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = markdown.render(self.body_md)
+        super().save(*args, **kwargs)
+
+
+class FaqEntry(VersionContent):
+    version = models.ForeignKey(GuideVersion, on_delete=models.CASCADE, related_name="faq_entries")
+    order = models.PositiveIntegerField()
+    question = models.CharField(max_length=300)
+    answer_md = models.TextField("answer (Markdown)")
+    answer_html = models.TextField(editable=False)
+    source_keys = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = "FAQ entry"
+        verbose_name_plural = "FAQ entries"
+        constraints = [
+            models.UniqueConstraint(fields=["version", "order"], name="unique_faq_order")
+        ]
+
+    def __str__(self) -> str:
+        return self.question
+
+    def save(self, *args, **kwargs):
+        self.answer_html = markdown.render(self.answer_md)
+        super().save(*args, **kwargs)
+
+
+def format_day(day: datetime.date) -> str:
+    return dateformat.format(day, "j F Y")
+
+
+class RegionRule(VersionContent):
+    """From `starts` (inclusive) until `ends` (exclusive), LinkedIn does or does not use the data
+    of members in `region` for this control by default. An empty date is an open end."""
+
+    version = models.ForeignKey(GuideVersion, on_delete=models.CASCADE, related_name="region_rules")
+    control = models.ForeignKey(Control, on_delete=models.PROTECT, related_name="region_rules")
+    region = models.CharField(max_length=10, choices=Region.choices)
+    starts = models.DateField(null=True, blank=True)
+    ends = models.DateField(null=True, blank=True)
+    uses_data_by_default = models.BooleanField()
+    note = models.TextField(blank=True)
+    source_keys = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts__isnull=True)
+                | Q(ends__isnull=True)
+                | Q(starts__lt=models.F("ends")),
+                name="rule_starts_before_it_ends",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.control.key} {self.region} {self.starts or '...'} to {self.ends or '...'}"
+
+    @staticmethod
+    def sort_key(rule: "RegionRule"):
+        return (Region.values.index(rule.region), rule.starts or datetime.date.min)
+
+    def applies_on(self, day: datetime.date) -> bool:
+        return (self.starts is None or self.starts <= day) and (
+            self.ends is None or day < self.ends
+        )
+
+    def overlaps(self, other: "RegionRule") -> bool:
+        lo = max(self.starts or datetime.date.min, other.starts or datetime.date.min)
+        hi = min(self.ends or datetime.date.max, other.ends or datetime.date.max)
+        return lo < hi
+
+    def sentence(self, today: datetime.date, platform: str = "LinkedIn") -> str:
+        """The rule as a visitor reads it, in the tense that fits today."""
+        who = f"data of members in {IN_SENTENCE[Region(self.region)]}"
+        past = self.ends is not None and self.ends <= today
+        future = self.starts is not None and today < self.starts
+        if past:
+            verb = "used" if self.uses_data_by_default else "did not use"
+        elif future:
+            verb = "will use" if self.uses_data_by_default else "will not use"
+        else:
+            verb = "uses" if self.uses_data_by_default else "does not use"
+        text = f"{platform} {verb} {who} by default"
+        if self.starts and self.ends:
+            return f"From {format_day(self.starts)} until {format_day(self.ends)} {text}."
+        if self.starts:
+            lead = "From" if future else "Since"
+            return f"{lead} {format_day(self.starts)} {text}."
+        if self.ends:
+            return f"Until {format_day(self.ends)} {text}."
+        return f"{text}."

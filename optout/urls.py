@@ -1,0 +1,17 @@
+import os
+
+from django.contrib import admin
+from django.urls import include, path
+
+from optout import views
+
+ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("healthz", views.healthz, name="healthz"),
+    path("guides/", include("optout.guides.urls")),
+    path("checklist/", include("optout.checklists.urls")),
+    path(ADMIN_URL, admin.site.urls),
+]

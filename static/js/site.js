@@ -1,0 +1,58 @@
+// optout: the only script of our own. Everything works without it; it adds copy buttons and
+// tells the visitor when an in-place update fails.
+(function () {
+  "use strict";
+
+  function announce(text) {
+    var region = document.getElementById("announcer");
+    if (region) { region.textContent = text; }
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy-target]");
+    if (!button || !navigator.clipboard) { return; }
+    var source = document.getElementById(button.getAttribute("data-copy-target"));
+    navigator.clipboard.writeText(source.value || source.textContent).then(function () {
+      button.textContent = button.getAttribute("data-copied-label") || "Copied";
+      announce("Copied to the clipboard.");
+    });
+  });
+
+  // Copy buttons are useless without the clipboard API, so they start hidden.
+  function reveal(root) {
+    root.querySelectorAll("[data-copy-target]").forEach(function (button) {
+      if (navigator.clipboard) { button.hidden = false; }
+    });
+    root.querySelectorAll("[data-print]").forEach(function (button) { button.hidden = false; });
+  }
+  reveal(document);
+  document.addEventListener("htmx:afterSwap", function (event) { reveal(event.detail.target.parentNode || document); });
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) { window.print(); }
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var message = "That did not work. Please reload the page and try again.";
+    var xhr = event.detail.xhr;
+    try {
+      var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
+      var lede = page.querySelector(".lede");
+      if (lede) { message = lede.textContent.trim(); }
+    } catch (e) { /* keep the generic message */ }
+    var target = event.detail.target;
+    var old = target && target.querySelector(".item-error");
+    if (old) { old.remove(); }
+    if (target) {
+      var p = document.createElement("p");
+      p.className = "item-error";
+      p.textContent = message;
+      target.appendChild(p);
+    }
+    announce(message);
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    announce("We could not reach the site. Check your connection and try again.");
+  });
+})();

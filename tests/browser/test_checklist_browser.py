@@ -1,0 +1,111 @@
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_accessible
+
+AI = "#item-linkedin-ai-training"
+TOGGLE = "#toggle-item-linkedin-ai-training"
+
+
+def test_ticking_with_javascript_updates_in_place_announces_and_keeps_focus(site, page):
+    page.goto(f"{site}/guides/linkedin/?region=us")
+    assert page.context.cookies() == []
+    url = page.url
+    page.get_by_role("button", name="Mark the AI-training setting as done").click()
+    expect(page.locator(AI)).to_contain_text("Done on")
+    expect(page.locator("#progress-linkedin")).to_contain_text("1 of 3 done")
+    expect(page.locator("#announcer")).to_have_text(
+        "Data for Generative AI Improvement: done. 1 of 3 done."
+    )
+    assert page.url == url  # no navigation: swapped in place
+    expect(page.locator(TOGGLE)).to_be_focused()
+    assert [c["name"] for c in page.context.cookies()] == ["__Host-checklist"]
+
+    page.locator(TOGGLE).click()
+    expect(page.locator(AI)).to_contain_text("Not done yet")
+    expect(page.locator("#progress-linkedin")).to_contain_text("0 of 3 done")
+    expect(page.locator(TOGGLE)).to_be_focused()
+
+
+def test_ticking_without_javascript_posts_and_returns_to_the_same_control(site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}/guides/linkedin/?region=eu")
+    page.get_by_role("button", name="Mark the AI-training setting as done").click()
+    page.wait_for_url(re.compile(r"/guides/linkedin/\?region=eu#control-ai-training$"))
+    expect(page.locator(AI)).to_contain_text("Done on")
+    expect(page.locator("#progress-linkedin")).to_contain_text("1 of 3 done")
+    page.get_by_role("button", name="Undo: the AI-training setting is not done").click()
+    page.wait_for_url(re.compile(r"#control-ai-training$"))
+    expect(page.locator(AI)).to_contain_text("Not done yet")
+    context.close()
+
+
+def test_the_checklist_works_with_the_keyboard_only_and_survives_a_reload(site, page):
+    page.goto(f"{site}/guides/linkedin/")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    page.locator(TOGGLE).focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(AI)).to_contain_text("Done on")
+    expect(page.locator(TOGGLE)).to_be_focused()
+    page.keyboard.press("Tab")  # onward to the next control's content, not lost at the top
+    assert page.evaluate("document.activeElement.closest('#control-ai-training') === null")
+    page.reload()
+    expect(page.locator(AI)).to_contain_text("Done on")
+    expect(page.locator("#progress-linkedin")).to_contain_text("1 of 3 done")
+
+
+def test_the_objection_form_can_be_sent_then_answered(site, page):
+    page.goto(f"{site}/guides/linkedin/")
+    page.get_by_role("button", name="I sent it, waiting for an answer").click()
+    item = page.locator("#item-linkedin-objection-form")
+    expect(item).to_contain_text("waiting for LinkedIn's answer")
+    page.get_by_role("button", name="LinkedIn answered: mark the objection form as done").click()
+    expect(item).to_contain_text("Done on")
+
+
+def test_a_resume_code_continues_the_checklist_in_a_second_browser(site, page, browser):
+    page.goto(f"{site}/guides/linkedin/")
+    page.get_by_role("button", name="Mark the research setting as done").click()
+    expect(page.locator("#progress-linkedin")).to_contain_text("1 of 3 done")
+    page.goto(f"{site}/checklist/")
+    page.get_by_role("button", name="Get a resume code").click()
+    code = page.locator("#resume-code").inner_text()
+    assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", code)
+
+    other = browser.new_context()
+    phone = other.new_page()
+    phone.goto(f"{site}/checklist/")
+    phone.get_by_label("Have a code from another device? Enter it here").fill(code.lower())
+    phone.get_by_role("button", name="Continue my checklist").click()
+    expect(phone.get_by_text("Your checklist is now on this device too")).to_be_visible()
+    expect(phone.locator("#item-linkedin-research-use")).to_contain_text("Done on")
+    other.close()
+
+
+def test_guide_and_checklist_pages_are_accessible_in_every_state(site, page):
+    page.goto(f"{site}/guides/linkedin/")
+    assert_accessible(page, "guide, nothing ticked")
+    page.goto(f"{site}/guides/linkedin/?region=eu")
+    assert_accessible(page, "guide with a region")
+    page.goto(f"{site}/checklist/")
+    assert_accessible(page, "empty checklist")
+    page.goto(f"{site}/guides/linkedin/")
+    page.get_by_role("button", name="Mark the AI-training setting as done").click()
+    page.get_by_role("button", name="I sent it, waiting for an answer").click()
+    expect(page.locator("#progress-linkedin")).to_contain_text("1 of 3 done")
+    assert_accessible(page, "guide, done and waiting")
+    page.goto(f"{site}/checklist/")
+    assert_accessible(page, "checklist, done and waiting")
+    page.get_by_role("button", name="Get a resume code").click()
+    expect(page.locator("#resume-code")).to_be_visible()
+    assert_accessible(page, "checklist with a resume code")
+    page.goto(f"{site}/checklist/delete/")
+    assert_accessible(page, "delete confirmation")
+    page.emulate_media(color_scheme="dark")
+    page.goto(f"{site}/guides/linkedin/?region=eu")
+    assert_accessible(page, "guide, dark mode")
+    page.goto(f"{site}/checklist/")
+    assert_accessible(page, "checklist, dark mode")

@@ -1,0 +1,17 @@
+"""Test settings: production settings, with the few changes tests need."""
+
+from optout.settings import *  # noqa: F403
+
+# The test client and the live server speak plain http; HTTPS redirects are tested on their own.
+SECURE_SSL_REDIRECT = False
+# No collectstatic needed to run the tests; the production storage has its own test.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Serve static files straight from the source folders, as in development.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT = DATA_DIR / "test-static"  # noqa: F405
+STATIC_ROOT.mkdir(exist_ok=True)

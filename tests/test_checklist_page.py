@@ -1,0 +1,183 @@
+import datetime
+import json
+import re
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+
+from optout.checklists.models import Checklist, Item
+
+SAME_SITE = {"HTTP_SEC_FETCH_SITE": "same-origin"}
+
+
+@pytest.fixture
+def alice(published):
+    """A visitor who ticked the AI-training setting."""
+    client = Client()
+    client.post("/checklist/linkedin/ai-training/", {"state": "done"}, **SAME_SITE)
+    return client
+
+
+def test_the_checklist_lists_every_control_with_the_date_it_was_ticked(alice):
+    page = alice.get("/checklist/").content.decode()
+    today = datetime.date.today().strftime("%-d %B %Y")
+    assert f"<strong>Done</strong> on {today}, following version 1." in page
+    assert "Social, Economic and Workplace Research" in page
+    assert "1 of 3 done" in page
+    assert 'name="next" value="checklist"' in page
+    assert "Download my data (JSON)" in page
+
+
+def test_ticking_from_the_checklist_page_returns_there(alice):
+    response = alice.post(
+        "/checklist/linkedin/research-use/", {"state": "done", "next": "checklist"}, **SAME_SITE
+    )
+    assert response["Location"] == "/checklist/#item-linkedin-research-use"
+
+
+def test_an_empty_checklist_page_explains_and_sets_no_cookie(client, published):
+    response = client.get("/checklist/")
+    assert "You have not ticked anything on this device yet" in response.content.decode()
+    assert not response.cookies
+
+
+def code_from(response) -> str:
+    match = re.search(r'<output id="resume-code">([0-9A-Z-]+)</output>', response.content.decode())
+    return match.group(1)
+
+
+def test_a_resume_code_restores_the_checklist_on_another_device(alice, published):
+    code = code_from(alice.post("/checklist/code/", **SAME_SITE))
+    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}", code)
+    bob_device = Client()
+    response = bob_device.post(
+        "/checklist/resume/", {"code": code.lower().replace("-", " ")}, **SAME_SITE
+    )
+    assert response.status_code == 302
+    assert response.cookies[settings.CHECKLIST_COOKIE_NAME]
+    page = bob_device.get(response["Location"]).content.decode()
+    assert "Your checklist is now on this device too" in page
+    assert "1 of 3 done" in page
+    # Both devices share one checklist from now on.
+    bob_device.post("/checklist/linkedin/research-use/", {"state": "done"}, **SAME_SITE)
+    assert "2 of 3 done" in alice.get("/checklist/").content.decode()
+    assert Checklist.objects.count() == 1
+
+
+def test_replacing_the_code_makes_the_old_one_stop_working(alice):
+    old = code_from(alice.post("/checklist/code/", **SAME_SITE))
+    new = code_from(alice.post("/checklist/code/", **SAME_SITE))
+    assert old != new
+    assert Client().post("/checklist/resume/", {"code": old}, **SAME_SITE).status_code == 400
+    assert Client().post("/checklist/resume/", {"code": new}, **SAME_SITE).status_code == 302
+
+
+def test_the_code_is_stored_only_as_a_hash(alice):
+    code = code_from(alice.post("/checklist/code/", **SAME_SITE))
+    stored = Checklist.objects.get().resume_code_hash
+    assert code.replace("-", "") not in stored and len(stored) == 64
+
+
+@pytest.mark.parametrize("code", ["", "nope", "0000-0000-0000-0000", "x" * 41, "🙂" * 16])
+def test_a_bad_code_gets_a_clear_message(client, published, code):
+    response = client.post("/checklist/resume/", {"code": code}, **SAME_SITE)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'role="alert"' in page
+    assert not response.cookies
+
+
+def test_a_code_cannot_be_asked_for_without_a_checklist(client, published):
+    assert client.post("/checklist/code/", **SAME_SITE).status_code == 400
+    assert not Checklist.objects.exists()
+
+
+def test_guessing_codes_is_rate_limited_per_client(client, published, settings):
+    settings.RESUME_LOOKUPS_PER_HOUR = 5
+    for _ in range(5):
+        assert client.post("/checklist/resume/", {"code": "nope"}, **SAME_SITE).status_code == 400
+    response = client.post("/checklist/resume/", {"code": "nope"}, **SAME_SITE)
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert "keep checklists safe from guessing" in response.content.decode()
+    other = Client(REMOTE_ADDR="10.1.2.3")
+    assert other.post("/checklist/resume/", {"code": "nope"}, **SAME_SITE).status_code == 400
+
+
+def test_resume_posts_from_other_sites_are_refused(alice):
+    code = code_from(alice.post("/checklist/code/", **SAME_SITE))
+    response = Client().post("/checklist/resume/", {"code": code}, HTTP_SEC_FETCH_SITE="cross-site")
+    assert response.status_code == 403
+
+
+def test_download_my_data_gives_the_checklist_as_json(alice):
+    response = alice.get("/checklist/export.json")
+    assert response["Content-Disposition"] == 'attachment; filename="optout-checklist.json"'
+    data = json.loads(response.content)
+    assert data["format"] == "optout-checklist/1"
+    assert [(i["guide"], i["control"], i["state"], i["guide_version"]) for i in data["items"]] == [
+        ("linkedin", "ai-training", "done", 1)
+    ]
+    assert "ip" not in response.content.decode().lower()
+
+
+def test_download_without_a_checklist_is_a_404(client, db):
+    assert client.get("/checklist/export.json").status_code == 404
+
+
+def test_delete_my_data_asks_first_then_erases_everything_and_the_cookie(alice):
+    page = alice.get("/checklist/delete/").content.decode()
+    assert "Yes, delete my checklist" in page
+    assert Checklist.objects.exists()
+    response = alice.post("/checklist/delete/", **SAME_SITE)
+    assert response.status_code == 200
+    assert "Your data is deleted" in response.content.decode()
+    cookie = response.cookies[settings.CHECKLIST_COOKIE_NAME]
+    assert cookie.value == "" and cookie["max-age"] == 0
+    assert not Checklist.objects.exists() and not Item.objects.exists()
+
+
+def test_delete_from_another_site_is_refused(alice):
+    assert alice.post("/checklist/delete/", HTTP_SEC_FETCH_SITE="cross-site").status_code == 403
+    assert Checklist.objects.exists()
+
+
+def test_purgechecklists_removes_only_idle_checklists(alice, settings):
+    settings.CHECKLIST_RETENTION_DAYS = 400
+    fresh = Checklist.objects.get()
+    idle = Checklist.objects.create()
+    Checklist.objects.filter(pk=idle.pk).update(
+        last_seen_on=datetime.date.today() - datetime.timedelta(days=401)
+    )
+    call_command("purgechecklists")
+    assert list(Checklist.objects.all()) == [fresh]
+
+
+def test_using_a_checklist_keeps_it_from_being_purged(alice):
+    Checklist.objects.update(last_seen_on=datetime.date(2020, 1, 1))
+    alice.get("/guides/linkedin/")
+    assert Checklist.objects.get().last_seen_on == datetime.date.today()
+
+
+def test_a_forged_cookie_is_ignored(client, published):
+    client.cookies[settings.CHECKLIST_COOKIE_NAME] = "not-signed"
+    assert client.get("/checklist/").status_code == 200
+    assert client.get("/checklist/export.json").status_code == 404
+
+
+def test_the_calendar_reminder_is_a_valid_ics_file(client, db):
+    response = client.get("/checklist/reminder.ics?months=6")
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    body = response.content.decode()
+    assert body.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
+    assert body.endswith("END:VCALENDAR\r\n")
+    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+    expected = (datetime.date.today() + datetime.timedelta(days=183)).strftime("%Y%m")
+    assert re.search(r"DTSTART;VALUE=DATE:(\d{8})", body).group(1)[:6] in {
+        expected,
+        (datetime.date.today() + datetime.timedelta(days=181)).strftime("%Y%m"),
+    }
+    assert client.get("/checklist/reminder.ics?months=7").status_code == 400
+    assert client.get("/checklist/reminder.ics").status_code == 400

@@ -1,0 +1,35 @@
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from optout.guides.content import create_draft, read_folder, version_content
+from optout.guides.models import GuideVersion
+
+
+def test_export_import_publish_of_an_unchanged_folder_gives_identical_content(published, tmp_path):
+    call_command("exportguide", "linkedin", str(tmp_path / "out"))
+    call_command("importguide", str(tmp_path / "out"))
+    call_command("publishguide", "linkedin", "--summary", "Round trip")
+    first, second = GuideVersion.objects.order_by("number")
+    assert second.number == 2
+    assert version_content(second) == version_content(first)
+
+
+def test_the_export_is_in_the_folder_format(published, guide_folder, tmp_path):
+    call_command("exportguide", "linkedin", str(tmp_path / "out"))
+    assert read_folder(tmp_path / "out") == read_folder(guide_folder)
+    step = (tmp_path / "out" / "steps" / "01-open-settings-privacy.md").read_text()
+    assert step.startswith("---\norder: 1\ncontrol: ai-training\ntitle: Open Settings & Privacy\n")
+    assert step.endswith("---\nClick **Me**, then *Settings & Privacy*.\n")
+
+
+def test_the_shipped_guide_round_trips(db, tmp_path):
+    shipped = read_folder(settings.BASE_DIR / "content" / "linkedin")
+    create_draft(shipped).publish("v1")
+    call_command("exportguide", "linkedin", str(tmp_path / "out"))
+    assert read_folder(tmp_path / "out") == shipped
+
+
+def test_exporting_an_unknown_guide_is_a_clear_error(db, tmp_path):
+    with pytest.raises(CommandError, match="no guide 'nope'"):
+        call_command("exportguide", "nope", str(tmp_path))
