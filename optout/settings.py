@@ -59,7 +59,7 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "optout.apps.OptoutAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -199,3 +199,8 @@ CHECKLIST_COOKIE_NAME = "__Host-checklist" if HTTPS else "checklist"
 RESUME_LOOKUPS_PER_HOUR = envint("RESUME_LOOKUPS_PER_HOUR", 10)
 CHECKLIST_WRITES_PER_MINUTE = envint("CHECKLIST_WRITES_PER_MINUTE", 60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+
+# Editors: a guide not checked against the platform for this many days shows a calm notice.
+GUIDE_STALE_AFTER_DAYS = envint("GUIDE_STALE_AFTER_DAYS", 90)
+# Uploaded screenshots are capped at 2 MB; the request around them may be a little larger.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024

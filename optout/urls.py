@@ -1,7 +1,7 @@
 import os
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from optout import views
 
@@ -13,5 +13,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("guides/", include("optout.guides.urls")),
     path("checklist/", include("optout.checklists.urls")),
+    re_path(
+        r"^media/screenshots/(?P<name>[0-9a-f]{32})\.(?P<ext>png|jpg|webp)$",
+        views.media,
+        name="media",
+    ),
     path(ADMIN_URL, admin.site.urls),
 ]

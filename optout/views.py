@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -27,3 +28,21 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+MEDIA_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
+
+
+@require_safe
+def media(request: HttpRequest, name: str, ext: str) -> FileResponse:
+    """An uploaded screenshot. Only names we generated (a random hex name and the extension of
+    the image's real format) are served, always as an image, never as anything a browser
+    would run."""
+    path = settings.MEDIA_ROOT / "screenshots" / f"{name}.{ext}"
+    if not path.is_file():
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type=MEDIA_TYPES[ext])
+    response["Content-Disposition"] = "inline"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

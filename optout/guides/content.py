@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from .models import (
+    AuditEntry,
     Control,
     FaqEntry,
     Guide,
@@ -218,7 +219,7 @@ def read_folder(folder: Path | str) -> dict:
     if not sources and "sources" in meta:
         c.add(g, "sources", "must list at least one source")
     known_sources = set(keys)
-    content["sources"] = sources
+    content["sources"] = sorted(sources, key=lambda s: s["key"])  # a registry: order is not content
 
     controls = []
     for i, item in enumerate(meta.get("controls") or []):
@@ -340,7 +341,7 @@ def _read_entries(c: _Checker, folder: Path, kind: str, sources: set, controls: 
 
 
 @transaction.atomic
-def create_draft(content: dict) -> GuideVersion:
+def create_draft(content: dict, user=None) -> GuideVersion:
     """A new draft version of the guide from validated content. Publishes nothing."""
     platform, _ = Platform.objects.get_or_create(
         slug=content["platform"]["slug"],
@@ -350,8 +351,14 @@ def create_draft(content: dict) -> GuideVersion:
     if guide.platform_id != platform.pk:
         raise ContentError([("guide.yaml", "platform", "differs from the existing guide's")])
     version = GuideVersion.objects.create(
-        guide=guide, title=content["title"], summary=content["summary"], intro_md=content["intro"]
+        guide=guide,
+        title=content["title"],
+        summary=content["summary"],
+        intro_md=content["intro"],
+        based_on_number=guide.published_number(),
+        created_by=user,
     )
+    AuditEntry.record(guide, version, AuditEntry.Action.CREATE, user, "Draft imported from files")
     for source in content["sources"]:
         Source.objects.create(version=version, **source)
     controls = {}

@@ -8,7 +8,11 @@ version.
 """
 
 import datetime
+import uuid
+from io import BytesIO
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -20,6 +24,10 @@ from .regions import IN_SENTENCE, Region
 
 class VersionLocked(Exception):
     """Raised on any attempt to change the content of a version that is not a draft."""
+
+
+class PublishConflict(Exception):
+    """Another version was published after this draft was started from the one before it."""
 
 
 class Platform(models.Model):
@@ -35,15 +43,36 @@ class Guide(models.Model):
     platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="guides")
     slug = models.SlugField(unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # "Checked against the platform on": recorded by a publisher without changing the content.
+    last_checked_on = models.DateField(null=True, blank=True, editable=False)
+    last_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
 
     class Meta:
         ordering = ["slug"]
+        permissions = [("verify_guide", "Can record that a guide was checked against the platform")]
 
     def __str__(self) -> str:
         return self.slug
 
     def get_absolute_url(self) -> str:
         return reverse("guides:detail", args=[self.slug])
+
+    def is_stale(self, today: datetime.date) -> bool:
+        """Not checked against the platform for longer than GUIDE_STALE_AFTER_DAYS (counted
+        from when the guide was added, if it was never checked)."""
+        checked = self.last_checked_on or timezone.localtime(self.created_at).date()
+        return (today - checked).days > settings.GUIDE_STALE_AFTER_DAYS
+
+    def record_check(self, day: datetime.date, user) -> None:
+        self.last_checked_on = day
+        self.last_checked_by = user
+        self.save(update_fields=["last_checked_on", "last_checked_by"])
+        AuditEntry.record(self, None, AuditEntry.Action.VERIFY, user, f"Checked on {day}")
+
+    def published_number(self) -> int | None:
+        return self.versions.published().values_list("number", flat=True).first()
 
 
 class Control(models.Model):
@@ -105,11 +134,26 @@ class GuideVersion(models.Model):
     # Keys of the controls whose steps changed enough that visitors who ticked them before this
     # version must check them again.
     recheck_controls = models.JSONField(default=list, blank=True, editable=False)
+    # The published number this draft started from: publishing refuses if another version was
+    # published in between (the editor must look at it first).
+    based_on_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Bumped on every save of a draft: two editors saving the same draft cannot overwrite each
+    # other (the admin compares it with the revision the form was loaded with).
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )  # fmt: skip
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )  # fmt: skip
 
     objects = VersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["guide", "-number", "-created_at"]
+        permissions = [("publish_guideversion", "Can publish a guide version")]
         constraints = [
             models.UniqueConstraint(
                 fields=["guide"],
@@ -157,7 +201,9 @@ class GuideVersion(models.Model):
         return self.status == self.Status.PUBLISHED
 
     @transaction.atomic
-    def publish(self, summary: str, recheck_controls: list[str] = ()) -> None:
+    def publish(
+        self, summary: str, recheck_controls: list[str] = (), user=None, *, action: str = ""
+    ) -> None:
         """Make this draft the guide's one published version, with the next number.
 
         The guide row is locked first, so two editors publishing at once are serialised; the
@@ -165,7 +211,14 @@ class GuideVersion(models.Model):
         """
         Guide.objects.select_for_update().get(pk=self.guide_id)
         if not GuideVersion.objects.drafts().filter(pk=self.pk).exists():
-            raise VersionLocked(f"{self} has already been published.")
+            raise VersionLocked(f"{self} has already been published by someone else.")
+        current = self.guide.published_number()
+        if self.based_on_number is not None and current != self.based_on_number:
+            raise PublishConflict(
+                f"Version {current} was published after this draft was started from version "
+                f"{self.based_on_number}. Start a new draft from version {current} and make "
+                "your changes there, so that theirs are not lost."
+            )
         last = (
             GuideVersion.objects.filter(guide_id=self.guide_id).aggregate(n=models.Max("number"))[
                 "n"
@@ -182,10 +235,49 @@ class GuideVersion(models.Model):
             "published_at": now,
             "change_summary": summary,
             "recheck_controls": sorted(set(recheck_controls)),
+            "published_by": user,
         }
         GuideVersion.objects.filter(pk=self.pk).update(**changes)
         for field, value in changes.items():
             setattr(self, field, value)
+        AuditEntry.record(
+            self.guide, self, action or AuditEntry.Action.PUBLISH, user,
+            f"Published as version {self.number}: {summary}",
+        )  # fmt: skip
+
+    @transaction.atomic
+    def copy_as_draft(self, user=None) -> "GuideVersion":
+        """A new draft with this version's content (steps, FAQ, rules, sources), based on the
+        version published now."""
+        draft = GuideVersion.objects.create(
+            guide=self.guide,
+            title=self.title,
+            summary=self.summary,
+            intro_md=self.intro_md,
+            based_on_number=self.guide.published_number(),
+            created_by=user,
+        )
+        for related in ("sources", "sections", "steps", "faq_entries", "region_rules"):
+            for obj in getattr(self, related).all():
+                obj.pk = obj.id = None
+                obj._state.adding = True
+                obj.version = draft
+                obj.save()
+        AuditEntry.record(
+            self.guide, draft, AuditEntry.Action.CREATE, user,
+            f"Draft started from version {self.number}" if self.number else "Draft started",
+        )  # fmt: skip
+        return draft
+
+    def restore(self, user=None) -> "GuideVersion":
+        """Publish this old version's content again, as a new version."""
+        with transaction.atomic():
+            draft = self.copy_as_draft(user)
+            draft.publish(
+                f"Restored the content of version {self.number}.", (), user,
+                action=AuditEntry.Action.RESTORE,
+            )  # fmt: skip
+        return draft
 
     # Reading the content. These work on prefetched relations (see `with_content()`).
 
@@ -321,6 +413,44 @@ class Section(VersionContent):
         self.not_needed = self.rule_now is not None and not self.rule_now.uses_data_by_default
 
 
+SCREENSHOT_MAX_BYTES = 2 * 1024 * 1024
+SCREENSHOT_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+
+
+def screenshot_format(file) -> str:
+    """The image format of an uploaded file, judged by its content; ValidationError if it is
+    not a PNG, JPEG or WebP image within the size cap."""
+    from PIL import Image, UnidentifiedImageError
+
+    if file.size > SCREENSHOT_MAX_BYTES:
+        raise ValidationError("The screenshot is larger than 2 MB. Please make it smaller.")
+    file.seek(0)
+    data = file.read()
+    file.seek(0)
+    try:
+        with Image.open(BytesIO(data)) as image:
+            image.verify()
+            kind = image.format
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError("This file is not a PNG, JPEG or WebP image.") from exc
+    if kind not in SCREENSHOT_FORMATS:
+        raise ValidationError("Screenshots must be PNG, JPEG or WebP images.")
+    if width * height > 40_000_000:
+        raise ValidationError("The screenshot has too many pixels.")
+    return kind
+
+
+def validate_screenshot(file) -> None:
+    screenshot_format(file)
+
+
+def screenshot_path(step: "Step", filename: str) -> str:
+    """A random name with the extension of the real format, never the uploaded name."""
+    kind = screenshot_format(step.screenshot.file)
+    return f"screenshots/{uuid.uuid4().hex}.{SCREENSHOT_FORMATS[kind]}"
+
+
 class Step(VersionContent):
     version = models.ForeignKey(GuideVersion, on_delete=models.CASCADE, related_name="steps")
     control = models.ForeignKey(Control, on_delete=models.PROTECT, related_name="steps")
@@ -332,6 +462,16 @@ class Step(VersionContent):
     link_text = models.CharField(max_length=200, blank=True)
     source_keys = models.JSONField(default=list)
     note = models.TextField(blank=True, help_text="Where sources disagree: which one we follow.")
+    screenshot = models.FileField(
+        upload_to=screenshot_path,
+        blank=True,
+        validators=[validate_screenshot],
+        help_text="Optional: a PNG, JPEG or WebP screenshot of the platform's screen, up to 2 MB.",
+    )
+    screenshot_alt = models.CharField(
+        "screenshot description", max_length=300, blank=True,
+        help_text="What the screenshot shows, for people who cannot see it.",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["order"]
@@ -435,3 +575,40 @@ class RegionRule(VersionContent):
         if self.ends:
             return f"Until {format_day(self.ends)} {text}."
         return f"{text}."
+
+
+class AuditEntry(models.Model):
+    """Who did what to a guide, and when: every create, edit, publish, restore and verify."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Created a draft"
+        EDIT = "edit", "Edited a draft"
+        PUBLISH = "publish", "Published"
+        RESTORE = "restore", "Restored an old version"
+        VERIFY = "verify", "Checked against the platform"
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="audit_entries")
+    version = models.ForeignKey(
+        GuideVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    at = models.DateTimeField(default=timezone.now)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.guide} {self.at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, guide, version, action, user, detail: str = "") -> "AuditEntry":
+        user = user if getattr(user, "pk", None) else None
+        return cls.objects.create(
+            guide=guide, version=version, action=action, user=user, detail=detail
+        )

@@ -1,10 +1,17 @@
+import json
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from optout import clock
 from optout.checklists.visitor import guide_items
 
+from . import diff as differ
+from .content import version_content
 from .models import Guide, GuideVersion
 from .regions import Region
 
@@ -42,6 +49,7 @@ def guide_context(request: HttpRequest, version: GuideVersion, region: str | Non
         "regions": Region.choices,
         "timeline": version.timeline(today) if region is None else [],
         "today": today,
+        "stale": version.guide.is_stale(today),
     }
 
 
@@ -55,7 +63,73 @@ def detail(request: HttpRequest, slug: str, number: int | None = None) -> HttpRe
 @require_safe
 def changes(request: HttpRequest, slug: str) -> HttpResponse:
     guide = get_object_or_404(Guide, slug=slug)
-    versions = guide.versions.public().order_by("-number")
+    versions = list(guide.versions.public().order_by("-number"))
     if not versions:
         raise Http404("No published version")
+    names = dict(
+        guide.controls.filter(sections__version=versions[0]).values_list("key", "sections__name")
+    )
+    for version in versions:
+        version.recheck_names = [names.get(key, key) for key in version.recheck_controls]
     return render(request, "guides/changes.html", {"guide": guide, "versions": versions})
+
+
+@never_cache
+@staff_member_required
+@require_safe
+def preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A draft, exactly as visitors will see it once published. Staff only, never cached."""
+    if not request.user.has_perm("guides.view_guideversion"):
+        raise Http404
+    version = get_object_or_404(
+        GuideVersion.objects.with_content().drafts(), guide__slug=slug, pk=pk
+    )
+    return render(
+        request, "guides/guide.html", guide_context(request, version, region_or_404(request))
+    )
+
+
+@require_safe
+def change(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """What version `number` changed, step by step, against the version before it."""
+    versions = GuideVersion.objects.public().filter(guide__slug=slug).select_related("guide")
+    new = get_object_or_404(versions, number=number)
+    old = versions.filter(number__lt=number).order_by("-number").first()
+    context = {"guide": new.guide, "version": new, "previous": old}
+    if old is not None:
+        sections = {s.control.key: s.name for s in new.sections.select_related("control")}
+        context["diff"] = differ.diff(
+            version_content(old), version_content(new), new.recheck_controls
+        )
+        context["recheck_names"] = [sections.get(k, k) for k in new.recheck_controls]
+    return render(request, "guides/change.html", context)
+
+
+@require_safe
+def version_json(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:
+    """A published version as JSON for other tools (docs/json-format.md)."""
+    version = get_version_or_404(slug, number)
+    content = version_content(version)
+    steps = {s.order: s for s in version.steps.all()}
+    for step in content["steps"]:
+        step["body_html"] = steps[step["order"]].body_html
+    faq = {f.order: f for f in version.faq_entries.all()}
+    for entry in content["faq"]:
+        entry["body_html"] = faq[entry["order"]].answer_html
+    data = {
+        "format": "optout-guide/1",
+        "guide": version.guide.slug,
+        "version": version.number,
+        "current": version.is_current,
+        "published_at": version.published_at,
+        "change_summary": version.change_summary,
+        "recheck_controls": version.recheck_controls,
+        "url": request.build_absolute_uri(version.get_absolute_url()),
+        **{k: v for k, v in content.items() if k != "slug"},
+    }
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        content_type="application/json",
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
