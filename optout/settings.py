@@ -1,5 +1,6 @@
 """optout settings: one file, read from the environment. README lists every variable."""
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -67,6 +68,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "optout.guides",
     "optout.checklists",
 ]
@@ -80,9 +84,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "optout.urls"
@@ -120,6 +126,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def _cache(url: str) -> dict:
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url in ("", "locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if url == "dummy://":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(f"CACHE_URL must be redis://..., locmem:// or dummy://, not {url!r}")
+
+
+# One cache per process by default; give several app servers one Redis so that rate limits,
+# login lockouts and cached pages are shared.
+CACHES = {"default": _cache(os.environ.get("CACHE_URL", ""))}
+# Login lockouts must be shared by every process: in Redis when there is one, otherwise in a
+# database table (created by `migrate` through `createcachetable` in bin/start).
+CACHES["logins"] = (
+    CACHES["default"]
+    if "redis" in CACHES["default"]["BACKEND"]
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "login_cache"}
+)
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # reads older hashes, then upgrades them
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -204,3 +240,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 GUIDE_STALE_AFTER_DAYS = envint("GUIDE_STALE_AFTER_DAYS", 90)
 # Uploaded screenshots are capped at 2 MB; the request around them may be a little larger.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
+
+# Admin login: five failures lock a username out for an hour. Attempts are counted in the cache
+# (not the database) and keyed by username only, so nothing about who tried (no IP address, no
+# user agent) is stored, and the counts expire by themselves.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "logins"
+AXES_FAILURE_LIMIT = envint("ADMIN_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_CLIENT_IP_CALLABLE = "optout.security.no_client_address"
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+OTP_TOTP_ISSUER = "optout"
+SILENCED_SYSTEM_CHECKS = [
+    # axes would like the client's IP address in the lockout key. We do not record visitors'
+    # addresses; lockout is per username, and checklist/resume endpoints have their own limits.
+    "axes.W006",
+]

@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 
 from optout.guides.content import create_draft, read_folder
@@ -25,3 +28,10 @@ def draft(db, guide_folder):
 def published(draft):
     draft.publish("First version.")
     return draft
+
+
+def ensure_roles() -> None:
+    """The Editors and Publishers groups, as the data migration makes them. Transactional tests
+    empty every table when they end, groups included; tests that need them after one call this."""
+    migration = importlib.import_module("optout.guides.migrations.0002_editor_roles")
+    migration.create_roles(apps, None)

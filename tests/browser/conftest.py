@@ -11,6 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
 from optout.guides.content import create_draft, read_folder
+from tests.conftest import ensure_roles
 from tests.factories import write_guide
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
@@ -47,7 +48,8 @@ def browser():
 
 @pytest.fixture
 def site(live_server, transactional_db, tmp_path):
-    """The live site with a published LinkedIn guide."""
+    """The live site with a published LinkedIn guide (and the data migrations' roles)."""
+    ensure_roles()
     create_draft(read_folder(write_guide(tmp_path / "linkedin"))).publish("First version.")
     return live_server.url
 

@@ -1,0 +1,184 @@
+"""Hostile and malformed input: sanitised Markdown, odd requests, and property-based fuzzing."""
+
+import string
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from optout.guides.markdown import render
+
+XSS = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    "<img src=x onerror=alert(1)>",
+    '<a href="#" onclick="alert(1)">x</a>',
+    "<body onload=alert(1)>",
+    "[x](javascript:alert(1))",
+    "[x](JaVaScRiPt:alert(1))",
+    "[x](  javascript:alert(1))",
+    "[x](java\tscript:alert(1))",
+    "[x](&#106;avascript:alert(1))",
+    "[x](javascript&colon;alert(1))",
+    "[x](%6Aavascript:alert(1))",
+    "[x](vbscript:msgbox(1))",
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[x](DATA:text/html,<script>alert(1)</script>)",
+    "![x](javascript:alert(1))",
+    "<javascript:alert(1)>",
+    '<svg onload="alert(1)"><script>alert(1)</script></svg>',
+    "<svg><a xlink:href=javascript:alert(1)><text>x</text></a></svg>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "<style>body{background:url(javascript:alert(1))}</style>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+    '<base href="https://evil.example/">',
+    '<form action="https://evil.example"><input name=password></form>',
+    '<iframe src="https://evil.example"></iframe>',
+    '<object data="x.swf"></object><embed src="x.swf">',
+    '<a href="https://example.org" target="_blank">x</a>',
+    "<!--<script>alert(1)</script>-->",
+    '[x](https://example.org "title" onclick="alert(1)")',
+]
+
+ALLOWED_SCHEMES = {"", "https", "http", "mailto"}  # "" is a relative link, such as #source-x
+
+
+def safe_url(url: str) -> bool:
+    return urlsplit(url.strip()).scheme.lower() in ALLOWED_SCHEMES
+
+
+class Elements(HTMLParser):
+    def __init__(self, html: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_markdown_never_lets_a_payload_through(payload):
+    html = render(payload)
+    for tag, attrs in Elements(html).tags:
+        assert tag not in {"script", "style", "svg", "math", "iframe", "object", "embed", "form",
+                           "input", "meta", "base", "img", "body", "div"}, html  # fmt: skip
+        assert not any(name.startswith("on") for name in attrs), html
+        assert "style" not in attrs and "target" not in attrs, html
+        for name in ("href", "src", "action", "xlink:href"):
+            if name in attrs:
+                assert safe_url(attrs[name]), html
+
+
+@given(st.text(max_size=300))
+@hsettings(max_examples=300, deadline=None)
+def test_markdown_output_is_always_safe(text):
+    for _tag, attrs in Elements(render(text)).tags:
+        assert not any(name.startswith("on") for name in attrs)
+        if "href" in attrs:
+            assert safe_url(attrs["href"])
+
+
+ODD_PATHS = [
+    "/guides/linkedin/%00/",
+    "/guides/%ff%fe/",
+    "/guides/linkedin/v/99999999999999999999999/",
+    "/guides/linkedin/v/-1/",
+    "/checklist/linkedin/%c3%28/",
+    "/" + "a" * 5000,
+    "/guides/linkedin/?region=%00",
+    "/guides/linkedin/?region=eu&region=us",
+    "/guides/linkedin/?region=" + "x" * 10000,
+    "/checklist/reminder.ics?months=%ff",
+    "/checklist/reminder.ics?months=99999999999999999999",
+    "/media/screenshots/../../../etc/passwd",
+    "/static/../optout/settings.py",
+    "/guides/linkedin/changes/0/",
+    "/guides/linkedin/draft/1/",
+]
+
+
+@pytest.mark.parametrize("path", ODD_PATHS)
+def test_odd_paths_are_4xx_or_fine_never_5xx(client, published, path):
+    assert client.get(path).status_code < 500
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"\xff\xfe\xfa" * 1000, "application/x-www-form-urlencoded"),
+        (b"state=\xc3\x28&region=\xff", "application/x-www-form-urlencoded"),
+        (b"x" * 300_000, "application/x-www-form-urlencoded"),
+        (b"--b\r\nContent-Disposition: form-data; name=state\r\n\r\ndone\r\n", "multipart/form-data; boundary=b"),
+        (b"{\"state\": \"done\"}", "application/json"),
+        (b"state=done&" * 2000, "application/x-www-form-urlencoded"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/checklist/linkedin/ai-training/",
+        "/checklist/resume/",
+        "/checklist/code/",
+        "/checklist/delete/",
+    ],
+)
+def test_malformed_bodies_are_4xx_and_change_nothing(client, published, body, content_type, url):
+    from optout.checklists.models import Checklist
+
+    response = client.post(url, body, content_type=content_type, HTTP_SEC_FETCH_SITE="same-origin")
+    assert response.status_code < 500
+    if url != "/checklist/delete/":
+        assert response.status_code >= 400 or url == "/checklist/linkedin/ai-training/"
+    assert not Checklist.objects.exists() or url == "/checklist/linkedin/ai-training/"
+
+
+def test_a_bad_host_header_is_a_400(client, published):
+    assert client.get("/", HTTP_HOST="evil.example").status_code == 400
+    assert client.get("/", HTTP_HOST="a" * 300).status_code == 400
+
+
+PUBLIC_GETS = ["/", "/privacy/", "/guides/linkedin/", "/guides/linkedin/changes/", "/checklist/",
+               "/guides/linkedin/changes/feed/", "/guides/linkedin.json", "/checklist/reminder.ics"]  # fmt: skip
+TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=60)
+
+
+@given(
+    path=st.sampled_from(PUBLIC_GETS),
+    params=st.dictionaries(st.sampled_from(["region", "months", "next", "x"]), TEXT, max_size=3),
+)
+@hsettings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_public_pages_never_fail_whatever_the_query(published, path, params):
+    assert Client().get(path, params).status_code < 500
+
+
+@given(
+    control=st.sampled_from(["ai-training", "research-use", "objection-form", "x", "AI-TRAINING"]),
+    data=st.dictionaries(st.sampled_from(["state", "region", "next", "code"]), TEXT, max_size=4),
+    url=st.sampled_from(["/checklist/linkedin/{}/", "/checklist/resume/", "/checklist/code/"]),
+)
+@hsettings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_public_forms_never_fail_whatever_is_posted(published, control, data, url):
+    from django.core.cache import cache
+
+    cache.clear()  # stay under the rate limits: this is about bad input
+    response = Client().post(url.format(control), data, HTTP_SEC_FETCH_SITE="same-origin")
+    assert response.status_code < 500
+    assert response.status_code in (200, 302, 400, 404, 429)
+
+
+def test_strange_characters_in_a_resume_code_are_a_clear_error(client, published):
+    for code in [string.printable, "\u202e" * 16, "\U0001d7d8" * 16]:
+        response = client.post(
+            "/checklist/resume/", {"code": code}, HTTP_SEC_FETCH_SITE="same-origin"
+        )
+        assert response.status_code == 400
