@@ -22,7 +22,7 @@ RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin optou
 WORKDIR /app
 COPY --from=build /venv /venv
 COPY --from=build --chown=root:root /app /app
-USER optout
+USER 10001
 VOLUME ["/data"]
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

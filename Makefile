@@ -15,7 +15,7 @@ FIND_PYTHON := for p in python3 python3.14 python3.13 python3.12 python \
 	     "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	    echo "$$p"; break; fi; done
 
-.PHONY: run test setup lint format check clean
+.PHONY: run test test-postgres audit setup lint format check clean
 
 run: setup
 	OPTOUT_LOCAL_HTTP=1 PORT=$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bin/start
@@ -23,9 +23,21 @@ run: setup
 test: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/hadolint Dockerfile
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The whole suite again on PostgreSQL (.ci/run starts one and sets the URL).
+test-postgres: setup
+	@if [ -z "$$OPTOUT_TEST_POSTGRES_URL" ]; then \
+	  echo "Set OPTOUT_TEST_POSTGRES_URL=postgres://user:password@host:5432/db (a role that may create databases)." >&2; \
+	  exit 1; fi
+	DATABASE_URL="$$OPTOUT_TEST_POSTGRES_URL" $(PY) -m pytest $(PYTEST_ARGS)
+
+# Known vulnerabilities in the locked dependencies (pip-audit; needs PyPI's JSON API or OSV).
+audit: setup
+	$(PY) scripts/audit.py $(AUDIT_ARGS)
 
 setup: $(STAMP)
 	@$(PY) manage.py collectstatic --noinput -v 0

@@ -1,0 +1,61 @@
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from optout.checklists.models import Checklist, Item
+from optout.guides.content import create_draft, read_folder, version_content
+from optout.guides.models import GuideVersion
+from tests.conftest import ensure_roles
+
+
+def test_backup_and_restore_round_trip_guides_versions_checklists_and_users(
+    published, guide_folder, tmp_path
+):
+    ensure_roles()
+    create_draft(read_folder(guide_folder)).publish("Second", ["ai-training"])
+    create_draft(read_folder(guide_folder))  # an open draft
+    editor = User.objects.create_user("erin", password="pw", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    visitor = Client()
+    visitor.post(
+        "/checklist/linkedin/ai-training/", {"state": "done"}, HTTP_SEC_FETCH_SITE="same-origin"
+    )
+    checklist = Checklist.objects.get()
+    code = checklist.new_resume_code()
+    before = {
+        "versions": [
+            (v.number, v.status, v.change_summary) for v in GuideVersion.objects.order_by("pk")
+        ],
+        "content": [version_content(v) for v in GuideVersion.objects.order_by("pk")],
+        "items": list(Item.objects.values_list("control__key", "state", "version_number")),
+    }
+
+    call_command("backup", str(tmp_path / "backup.json"))
+    with pytest.raises(CommandError, match="already holds guides"):
+        call_command("restore", str(tmp_path / "backup.json"))
+    call_command("restore", str(tmp_path / "backup.json"), "--replace")
+
+    after = {
+        "versions": [
+            (v.number, v.status, v.change_summary) for v in GuideVersion.objects.order_by("pk")
+        ],
+        "content": [version_content(v) for v in GuideVersion.objects.order_by("pk")],
+        "items": list(Item.objects.values_list("control__key", "state", "version_number")),
+    }
+    assert after == before
+    assert User.objects.get(username="erin").groups.get().name == "Editors"
+    assert (
+        Group.objects.get(name="Publishers")
+        .permissions.filter(codename="publish_guideversion")
+        .exists()
+    )
+    # The visitor's cookie and resume code still work.
+    assert "check it again" in visitor.get("/guides/linkedin/").content.decode()
+    assert Checklist.for_code(code) is not None
+    assert visitor.get("/checklist/export.json").status_code == 200
+
+
+def test_restore_refuses_a_missing_file(db, tmp_path):
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command("restore", str(tmp_path / "nope.json"))
