@@ -51,7 +51,7 @@ def test_backup_and_restore_round_trip_guides_versions_checklists_and_users(
         .exists()
     )
     # The visitor's cookie and resume code still work.
-    assert "check it again" in visitor.get("/guides/linkedin/").content.decode()
+    assert "1 of 3 done" in visitor.get("/guides/linkedin/").content.decode()
     assert Checklist.for_code(code) is not None
     assert visitor.get("/checklist/export.json").status_code == 200
 
