@@ -18,7 +18,7 @@ ENV PATH="/venv/bin:$PATH" \
     DATA_DIR=/data \
     BIND=0.0.0.0:8000
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin optout \
-    && mkdir /data && chown optout /data
+    && mkdir -p /data/media && chown -R optout /data
 WORKDIR /app
 COPY --from=build /venv /venv
 COPY --from=build --chown=root:root /app /app

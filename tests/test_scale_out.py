@@ -62,7 +62,7 @@ class Server:
             try:
                 if urllib.request.urlopen(f"{self.url}/healthz", timeout=2).status == 200:
                     return
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # refused, reset or timed out while gunicorn starts
                 time.sleep(0.2)
         self.stop()
         raise AssertionError(f"gunicorn did not start:\n{log.read_text()}")
