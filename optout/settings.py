@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_htmx",
     "axes",
     "django_otp",
@@ -78,6 +79,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Compresses pages. BREACH needs a secret on a page an attacker can make a victim load many
+    # times with chosen input: our only secrets (resume codes) appear after same-origin POSTs.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "optout.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -180,6 +184,8 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 60 * 60  # unhashed names; hashed names are cached for a year
 
+ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
+
 # Where the shipped guide folders live (one folder per guide).
 CONTENT_DIR = Path(os.environ.get("OPTOUT_CONTENT_DIR", BASE_DIR / "content"))
 
@@ -228,6 +234,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Guide pages for visitors without a checklist are cached per published version (see
+# optout.guides.caching); the time only bounds how long a page outlives a template change.
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 600)
 
 # Visitors' checklists.
 CHECKLIST_RETENTION_DAYS = envint("CHECKLIST_RETENTION_DAYS", 400)

@@ -1,16 +1,17 @@
-import os
-
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from optout import views
-
-ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
+from optout.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("guides/", include("optout.guides.urls")),
     path("checklist/", include("optout.checklists.urls")),
     re_path(
@@ -18,5 +19,5 @@ urlpatterns = [
         views.media,
         name="media",
     ),
-    path(ADMIN_URL, admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
 ]

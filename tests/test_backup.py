@@ -10,8 +10,9 @@ from tests.conftest import ensure_roles
 
 
 def test_backup_and_restore_round_trip_guides_versions_checklists_and_users(
-    published, guide_folder, tmp_path
+    transactional_db, guide_folder, tmp_path
 ):
+    create_draft(read_folder(guide_folder)).publish("First")
     ensure_roles()
     create_draft(read_folder(guide_folder)).publish("Second", ["ai-training"])
     create_draft(read_folder(guide_folder))  # an open draft

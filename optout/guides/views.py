@@ -4,12 +4,14 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from optout import clock
 from optout.checklists.visitor import guide_items
 
+from . import caching
 from . import diff as differ
 from .content import version_content
 from .models import Guide, GuideVersion
@@ -56,8 +58,20 @@ def guide_context(request: HttpRequest, version: GuideVersion, region: str | Non
 @require_safe
 def detail(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:
     region = region_or_404(request)
-    version = get_version_or_404(slug, number)
-    return render(request, "guides/guide.html", guide_context(request, version, region))
+
+    def render_page() -> HttpResponse:
+        version = get_version_or_404(slug, number)
+        return render(request, "guides/guide.html", guide_context(request, version, region))
+
+    if number is None and caching.is_anonymous(request):
+        key = caching.page_key(request, slug, region)
+        if key is None:
+            raise Http404("No published version")
+        return caching.cached_page(request, key, render_page)
+    response = render_page()
+    response["Cache-Control"] = "private, no-cache"
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 @require_safe

@@ -25,8 +25,8 @@ class Command(BaseCommand):
                 "This database already holds guides or checklists. Restore into a new database, "
                 "or pass --replace to delete everything first."
             )
+        if replace:
+            call_command("flush", "--noinput", verbosity=0)
         with transaction.atomic():
-            if replace:
-                call_command("flush", "--noinput", verbosity=0)
             call_command("loaddata", str(file), verbosity=0)
         self.stdout.write(f"Restored {file}")

@@ -1,0 +1,52 @@
+"""The current version of a guide page, cached for visitors without a checklist.
+
+Such a visitor's page depends only on the guide's published version, its last check, the chosen
+region and today's date, so that is the cache key, and its hash is the ETag. Publishing a new
+version changes the key at once for every app server (each asks the database for the current
+version number, one small query), so nobody is ever served the old version from a cache.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+
+from optout import clock
+
+from .models import GuideVersion
+
+
+def page_key(request: HttpRequest, slug: str, region: str | None) -> str | None:
+    current = (
+        GuideVersion.objects.published()
+        .filter(guide__slug=slug)
+        .values_list("pk", "number", "guide__last_checked_on")
+        .first()
+    )
+    if current is None:
+        return None
+    pk, number, checked = current
+    host = request.get_host()  # the page has absolute links (Open Graph)
+    return f"guide-page:{host}:{slug}:{pk}.{number}:{checked}:{region or '-'}:{clock.today()}"
+
+
+def is_anonymous(request: HttpRequest) -> bool:
+    """Nothing on the page is personal: no checklist cookie."""
+    return settings.CHECKLIST_COOKIE_NAME not in request.COOKIES
+
+
+def cached_page(request: HttpRequest, key: str, render) -> HttpResponse:
+    etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        html = cache.get(key)
+        if html is None:
+            html = render().content
+            cache.set(key, html, settings.PAGE_CACHE_SECONDS)
+        response = HttpResponse(html)
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=0, must-revalidate"
+    patch_vary_headers(response, ["Cookie"])
+    return response

@@ -1,0 +1,38 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from optout.guides.models import GuideVersion
+
+
+class PagesSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return ["home", "privacy"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class GuidesSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.9
+
+    def items(self):
+        return GuideVersion.objects.published().select_related("guide").order_by("guide__slug")
+
+    def location(self, version):
+        return version.guide.get_absolute_url()
+
+    def lastmod(self, version):
+        return version.published_at
+
+
+class ChangesSitemap(GuidesSitemap):
+    priority = 0.3
+
+    def location(self, version):
+        return reverse("guides:changes", args=[version.guide.slug])
+
+
+SITEMAPS = {"pages": PagesSitemap, "guides": GuidesSitemap, "changes": ChangesSitemap}
