@@ -4,6 +4,7 @@ from django_otp import devices_for_user, user_has_device
 from django_otp.admin import OTPAdminAuthenticationForm
 
 from optout import clock
+from optout.feedback.queue import attention
 from optout.guides.models import Guide, GuideVersion
 
 
@@ -41,6 +42,7 @@ class OptoutAdminSite(admin.AdminSite):
         today = clock.today()
         guides = Guide.objects.select_related("platform")
         context = {
+            "attention": attention(today),
             "stale_guides": [guide for guide in guides if guide.is_stale(today)],
             "open_drafts": GuideVersion.objects.drafts().select_related("guide", "created_by"),
             **(extra_context or {}),

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "optout.guides",
     "optout.checklists",
     "optout.core",
+    "optout.feedback",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "optout.context_processors.sharing",
             ],
         },
     },
@@ -238,6 +240,16 @@ LOGGING = {
 # Guide pages for visitors without a checklist are cached per published version (see
 # optout.guides.caching); the time only bounds how long a page outlives a template change.
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 600)
+
+# Mismatch reports: per client and hour; a step shows a hint from this many open reports on.
+REPORTS_PER_HOUR = envint("REPORTS_PER_HOUR", 5)
+MISMATCH_HINT_THRESHOLD = envint("MISMATCH_HINT_THRESHOLD", 3)
+
+# watchsources skips pages that only show their content after logging in.
+WATCH_SKIP_PREFIXES = envlist(
+    "WATCH_SKIP_PREFIXES",
+    "https://www.linkedin.com/mypreferences/,https://www.linkedin.com/help/linkedin/ask/",
+)
 
 # Visitors' checklists.
 CHECKLIST_RETENTION_DAYS = envint("CHECKLIST_RETENTION_DAYS", 400)

@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from optout import views
+from optout.feedback import views as feedback_views
 from optout.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("guides/<slug:slug>/report/", feedback_views.report, name="report"),
     path("guides/", include("optout.guides.urls")),
     path("checklist/", include("optout.checklists.urls")),
     re_path(

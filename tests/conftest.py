@@ -33,5 +33,5 @@ def published(draft):
 def ensure_roles() -> None:
     """The Editors and Publishers groups, as the data migration makes them. Transactional tests
     empty every table when they end, groups included; tests that need them after one call this."""
-    migration = importlib.import_module("optout.guides.migrations.0002_editor_roles")
-    migration.create_roles(apps, None)
+    importlib.import_module("optout.guides.migrations.0002_editor_roles").create_roles(apps, None)
+    importlib.import_module("optout.feedback.migrations.0002_roles").grant(apps, None)

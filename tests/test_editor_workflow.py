@@ -283,7 +283,7 @@ def test_a_publisher_records_a_check_and_the_guide_shows_it(client, published, p
     assert "may be out of date" not in page
     monkeypatch.setattr(clock, "today", lambda: datetime.date(2026, 6, 1))
     assert "These steps may be out of date" in client.get("/guides/linkedin/").content.decode()
-    assert "Steps may be out of date" in client.get("/admin/").content.decode()
+    assert "The LinkedIn guide may be out of date" in client.get("/admin/").content.decode()
 
 
 def test_a_draft_preview_renders_like_the_public_page_for_staff_only(client, published, erin):

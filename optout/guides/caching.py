@@ -29,7 +29,11 @@ def page_key(request: HttpRequest, slug: str, region: str | None) -> str | None:
         return None
     pk, number, checked = current
     host = request.get_host()  # the page has absolute links (Open Graph)
-    return f"guide-page:{host}:{slug}:{pk}.{number}:{checked}:{region or '-'}:{clock.today()}"
+    feedback = cache.get(f"feedback-stamp:{slug}", 0)  # bumped by new reports and step checks
+    return (
+        f"guide-page:{host}:{slug}:{pk}.{number}:{checked}:{feedback}:{region or '-'}:"
+        f"{clock.today()}"
+    )
 
 
 def is_anonymous(request: HttpRequest) -> bool:

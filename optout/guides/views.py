@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from optout import clock
 from optout.checklists.visitor import guide_items
+from optout.feedback.models import Surface, step_signals
 
 from . import caching
 from . import diff as differ
@@ -39,6 +41,11 @@ def guide_context(request: HttpRequest, version: GuideVersion, region: str | Non
     """What the guide template needs; the checklist adds its own on top."""
     today = clock.today()
     sections, _items, progress = guide_items(request, version, region)
+    signals = step_signals(version)
+    for section in sections:
+        for step in section.step_list:
+            step.signal = signals.get(step.order, {"checks": {}, "reports": 0})
+            step.signal["hint"] = step.signal["reports"] >= settings.MISMATCH_HINT_THRESHOLD
     return {
         "version": version,
         "guide": version.guide,
@@ -52,6 +59,7 @@ def guide_context(request: HttpRequest, version: GuideVersion, region: str | Non
         "timeline": version.timeline(today) if region is None else [],
         "today": today,
         "stale": version.guide.is_stale(today),
+        "surfaces": Surface.choices,
     }
 
 

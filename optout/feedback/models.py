@@ -1,0 +1,128 @@
+"""Signals that a guide may no longer match the platform: visitors' mismatch reports, editors'
+per-step checks, and watched sources."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from optout.guides.models import GuideVersion
+from optout.guides.regions import Region
+
+
+class Surface(models.TextChoices):
+    WEB = "web", "the web"
+    IOS = "ios", "iPhone"
+    ANDROID = "android", "Android"
+
+
+class ReportQuerySet(models.QuerySet):
+    def open(self):
+        """Not dismissed, and about the version visitors see now (a newer version closes them)."""
+        return self.filter(dismissed_at__isnull=True, version__status=GuideVersion.Status.PUBLISHED)
+
+
+class MismatchReport(models.Model):
+    """A visitor says a step does not match what they see. Nothing identifies the visitor."""
+
+    version = models.ForeignKey(GuideVersion, on_delete=models.CASCADE, related_name="+")
+    step_order = models.PositiveIntegerField()
+    step_title = models.CharField(max_length=200)  # as the visitor saw it
+    surface = models.CharField(max_length=10, choices=Surface.choices)
+    region = models.CharField(max_length=10, choices=Region.choices, blank=True)
+    text = models.CharField("what they see instead", max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dismiss_reason = models.CharField(max_length=300, blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # Serves the queue and the page hint: open reports of one version's steps.
+            models.Index(fields=["version", "step_order", "dismissed_at"], name="report_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} step {self.step_order}: {self.text[:40] or '(no text)'}"
+
+
+class StepCheck(models.Model):
+    """An editor followed one step on one surface and found it true."""
+
+    version = models.ForeignKey(GuideVersion, on_delete=models.CASCADE, related_name="+")
+    step_order = models.PositiveIntegerField()
+    surface = models.CharField(max_length=10, choices=Surface.choices)
+    checked_on = models.DateField()
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-checked_on"]
+
+    def __str__(self) -> str:
+        return f"{self.version} step {self.step_order} on {self.surface}, {self.checked_on}"
+
+
+class WatchedSource(models.Model):
+    """A public page a guide cites, fetched by `watchsources`."""
+
+    class State(models.TextChoices):
+        NEW = "new", "First seen"
+        SAME = "same", "Unchanged"
+        CHANGED = "changed", "Changed"
+        MOVED = "moved", "Moved"
+        GONE = "gone", "Gone"
+        UNREACHABLE = "unreachable", "Unreachable"
+
+    ATTENTION = (State.CHANGED, State.MOVED, State.GONE)
+
+    url = models.URLField(max_length=500, unique=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    final_url = models.URLField(max_length=500, blank=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.NEW)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismiss_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["url"]
+
+    def __str__(self) -> str:
+        return self.url
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.state in self.ATTENTION and self.dismissed_at is None
+
+
+def step_signals(version: GuideVersion) -> dict[int, dict]:
+    """Per step order: the latest check per surface and the open reports since the last check.
+    Two queries, for any number of steps."""
+    signals: dict[int, dict] = {}
+    for check in StepCheck.objects.filter(version=version).order_by("checked_on"):
+        entry = signals.setdefault(check.step_order, {"checks": {}, "reports": 0})
+        entry["checks"][check.surface] = check
+    last_checked = {
+        order: max((c.checked_on for c in entry["checks"].values()), default=None)
+        for order, entry in signals.items()
+    }
+    for order, created in MismatchReport.objects.filter(
+        version=version, dismissed_at__isnull=True
+    ).values_list("step_order", "created_at"):
+        since = last_checked.get(order)
+        if since is None or timezone.localtime(created).date() > since:
+            signals.setdefault(order, {"checks": {}, "reports": 0})["reports"] += 1
+    return signals
+
+
+def reports_since(days: int) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=days)

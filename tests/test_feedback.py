@@ -1,0 +1,258 @@
+"""Keeping the guide true: visitors' mismatch reports, step checks, watched sources, the queue."""
+
+import datetime
+import http.server
+import threading
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from optout.feedback.models import MismatchReport, StepCheck, WatchedSource
+from optout.feedback.queue import attention
+from optout.feedback.watch import USER_AGENT, check
+from optout.guides.content import create_draft, read_folder
+from tests.conftest import ensure_roles
+
+SAME_SITE = {"HTTP_SEC_FETCH_SITE": "same-origin"}
+URL = "/guides/linkedin/report/"
+
+
+def report(client, **data):
+    fields = {"version": 1, "step": 2, "surface": "web", "region": "eu", "text": "", **data}
+    return client.post(URL, fields, **SAME_SITE)
+
+
+def test_a_visitor_reports_a_step_in_one_tap_without_a_cookie(client, published):
+    page = client.get("/guides/linkedin/").content.decode()
+    assert (
+        "This step didn&#x27;t match what I see" in page
+        or "This step didn't match what I see" in page
+    )
+    response = report(client, text="The toggle is now called 'AI data'")
+    assert response.status_code == 200
+    assert "Thank you" in response.content.decode()
+    assert not response.cookies
+    stored = MismatchReport.objects.get()
+    assert (stored.version, stored.step_order, stored.step_title) == (
+        published,
+        2,
+        "Switch the toggle Off",
+    )
+    assert (stored.surface, stored.region, stored.text) == (
+        "web",
+        "eu",
+        "The toggle is now called 'AI data'",
+    )
+    assert {f.name for f in MismatchReport._meta.fields} & {
+        "ip",
+        "ip_address",
+        "user_agent",
+    } == set()
+
+
+def test_with_htmx_only_the_thanks_replace_the_form(client, published):
+    response = client.post(
+        URL, {"version": 1, "step": 1, "surface": "ios"}, HTTP_HX_REQUEST="true", **SAME_SITE
+    )
+    html = response.content.decode()
+    assert '<div class="report-thanks" role="status">' in html and "<html" not in html
+
+
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [
+        ({"surface": "fax"}, 400),
+        ({"text": "x" * 501}, 400),
+        ({"text": "see https://spam.example"}, 400),
+        ({"step": 99}, 404),
+        ({"version": 7}, 404),
+        ({"version": "one"}, 400),
+        ({"region": "mars"}, 400),
+    ],
+)
+def test_bad_reports_get_a_clear_error_and_store_nothing(client, published, data, status):
+    response = report(client, **data)
+    assert response.status_code == status
+    assert not MismatchReport.objects.exists()
+
+
+def test_the_honeypot_thanks_the_bot_and_stores_nothing(client, published):
+    assert report(client, website="http://buy.example").status_code == 200
+    assert not MismatchReport.objects.exists()
+
+
+def test_reports_are_rate_limited_and_refused_from_other_sites(client, published, settings):
+    settings.REPORTS_PER_HOUR = 2
+    assert report(client).status_code == 200
+    assert report(client).status_code == 200
+    assert report(client).status_code == 429
+    assert MismatchReport.objects.count() == 2
+    cross = Client().post(
+        URL, {"version": 1, "step": 2, "surface": "web"}, HTTP_SEC_FETCH_SITE="cross-site"
+    )
+    assert cross.status_code == 403
+
+
+def test_a_calm_hint_appears_after_enough_reports_since_the_last_check(client, published, settings):
+    settings.MISMATCH_HINT_THRESHOLD = 2
+    report(client)
+    assert (
+        "Some readers say this screen has changed"
+        not in client.get("/guides/linkedin/").content.decode()
+    )
+    report(Client(REMOTE_ADDR="10.0.0.2"))
+    assert (
+        "Some readers say this screen has changed"
+        in client.get("/guides/linkedin/").content.decode()
+    )
+    StepCheck.objects.create(
+        version=published, step_order=2, surface="web", checked_on=timezone.localdate()
+    )
+    from optout.feedback.views import bump_feedback
+
+    bump_feedback("linkedin")
+    page = client.get("/guides/linkedin/").content.decode()
+    assert "Some readers say this screen has changed" not in page
+    assert f"Checked on {timezone.localdate():%-d %B %Y} on the web" in page
+
+
+def test_the_queue_puts_the_most_reported_step_first_and_closes_entries(
+    client, published, guide_folder
+):
+    for _ in range(3):
+        report(Client(), step=2, text="Different menu")
+    report(Client(), step=1)
+    gone = WatchedSource.objects.create(
+        url="https://example.org/gone", state="gone", changed_at=timezone.now()
+    )
+    published.sources.model.objects.filter(version=published, key="seed-000").update(url=gone.url)
+    entries = attention(timezone.localdate())
+    titles = [e.title for e in entries]
+    assert titles[0].startswith('Step 2, "Switch the toggle Off": 3 mismatch reports')
+    assert titles[1].startswith('Step 1, "Open Settings & Privacy": 1 mismatch report')
+    assert titles[2] == "Source gone: https://example.org/gone"
+    assert 'Newest: "Different menu" (the web)' in entries[0].detail
+
+    ensure_roles()
+    editor = User.objects.create_user("erin", password="pw", is_staff=True)
+    editor.groups.add(*editor.groups.model.objects.filter(name="Editors"))
+    client.force_login(editor)
+    admin = client.get("/admin/").content.decode()
+    assert "Needs attention, most urgent first" in admin and "3 mismatch reports" in admin
+    assert client.post(entries[1].dismiss_url, {"reason": ""}).status_code == 400
+    assert (
+        client.post(entries[1].dismiss_url, {"reason": "Fine on every surface"}).status_code == 302
+    )
+    assert [e.title[:6] for e in attention(timezone.localdate())][:2] == ["Step 2", "Source"]
+    client.post(entries[2].dismiss_url, {"reason": "Moved to the archive, still true"})
+    assert not any(e.title.startswith("Source") for e in attention(timezone.localdate()))
+
+    create_draft(read_folder(guide_folder)).publish(
+        "Fixed step 2"
+    )  # a newer version closes reports
+    assert not any(e.title.startswith("Step") for e in attention(timezone.localdate()))
+
+
+def test_editors_record_step_checks_in_the_admin_with_clear_errors(client, published):
+    ensure_roles()
+    editor = User.objects.create_user("erin", password="pw", is_staff=True)
+    editor.groups.add(*editor.groups.model.objects.filter(name="Editors"))
+    client.force_login(editor)
+    url = "/admin/feedback/stepcheck/add/"
+    bad = client.post(
+        url,
+        {"version": published.pk, "step_order": 42, "surface": "web", "checked_on": "2026-01-01"},
+    )
+    assert bad.status_code == 200 and "has no step 42" in bad.content.decode()
+    future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+    bad = client.post(
+        url, {"version": published.pk, "step_order": 1, "surface": "ios", "checked_on": future}
+    )
+    assert "cannot be in the future" in bad.content.decode()
+    ok = client.post(
+        url,
+        {"version": published.pk, "step_order": 1, "surface": "ios", "checked_on": "2026-01-01"},
+    )
+    assert ok.status_code == 302
+    assert StepCheck.objects.get().checked_by == editor
+    assert (
+        "Checked on 1 January 2026 on iPhone" in Client().get("/guides/linkedin/").content.decode()
+    )
+
+
+class Pages(http.server.BaseHTTPRequestHandler):
+    """A tiny site whose pages the tests change."""
+
+    pages: dict[str, tuple[int, str, str]] = {}
+    agents: list[str] = []
+
+    def do_GET(self):
+        self.agents.append(self.headers.get("User-Agent", ""))
+        status, location, body = self.pages.get(self.path, (404, "", "not found"))
+        self.send_response(status)
+        if location:
+            self.send_header("Location", location)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def local_site():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    Pages.pages, Pages.agents = {}, []
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def html(main: str, noise: str = "") -> str:
+    return f"<html><nav>{noise}</nav><main><h1>Help</h1><p>{main}</p></main><script>var t={noise!r}</script></html>"
+
+
+def test_watching_notices_changed_moved_gone_and_unreachable_pages(db, local_site):
+    url = f"{local_site}/help"
+    Pages.pages["/help"] = (200, "", html("Switch the setting off.", "visited 1 time"))
+    assert check(url).state == "new"
+    Pages.pages["/help"] = (
+        200,
+        "",
+        html("Switch the setting off.", "visited 2 times, menu changed"),
+    )
+    assert check(url).state == "same"  # navigation, scripts and numbers are not the main text
+    Pages.pages["/help"] = (200, "", html("Switch the setting on, then off."))
+    changed = check(url)
+    assert changed.state == "changed" and changed.needs_attention and changed.changed_at
+    Pages.pages["/help"] = (301, f"{local_site}/new-help", "")
+    Pages.pages["/new-help"] = (200, "", html("Moved here."))
+    moved = check(url)
+    assert moved.state == "moved" and moved.final_url == f"{local_site}/new-help"
+    Pages.pages["/help"] = (404, "", "gone")
+    assert check(url).state == "gone"
+    assert check("http://127.0.0.1:9/nothing-listens-here", timeout=2).state == "unreachable"
+    assert set(Pages.agents) == {USER_AGENT}
+
+
+def test_watchsources_fetches_public_cited_sources_and_skips_login_pages(
+    published, local_site, settings
+):
+    Pages.pages["/faq"] = (200, "", html("FAQ"))
+    published.sources.model.objects.filter(version=published, key="seed-000").update(
+        url=f"{local_site}/faq"
+    )
+    published.sources.model.objects.filter(version=published, key="seed-003").update(
+        url="https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement"
+    )
+    from io import StringIO
+
+    out = StringIO()
+    call_command("watchsources", "--delay", "0", stdout=out)
+    assert f"First seen   {local_site}/faq" in out.getvalue()
+    assert list(WatchedSource.objects.values_list("url", flat=True)) == [f"{local_site}/faq"]
