@@ -109,3 +109,15 @@ def test_guide_and_checklist_pages_are_accessible_in_every_state(site, page):
     assert_accessible(page, "guide, dark mode")
     page.goto(f"{site}/checklist/")
     assert_accessible(page, "checklist, dark mode")
+
+
+def test_two_quick_first_ticks_end_up_in_one_checklist(site, page):
+    # The first tick creates the checklist and its cookie; htmx queues the second until the
+    # first has answered, so the second does not create a second checklist.
+    page.goto(f"{site}/guides/linkedin/")
+    page.get_by_role("button", name="Mark the AI-training setting as done").click()
+    page.get_by_role("button", name="Mark the research setting as done").click()
+    expect(page.locator("#progress-linkedin")).to_contain_text("2 of 3 done")
+    page.reload()
+    expect(page.locator("#progress-linkedin")).to_contain_text("2 of 3 done")
+    assert len(page.context.cookies()) == 1
