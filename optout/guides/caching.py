@@ -6,7 +6,9 @@ version changes the key at once for every app server (each asks the database for
 version number, one small query), so nobody is ever served the old version from a cache.
 """
 
+import gzip
 import hashlib
+import re
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,6 +18,8 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from optout import clock
 
 from .models import GuideVersion
+
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def page_key(request: HttpRequest, slug: str, region: str | None) -> str | None:
@@ -42,15 +46,23 @@ def is_anonymous(request: HttpRequest) -> bool:
 
 
 def cached_page(request: HttpRequest, key: str, render) -> HttpResponse:
-    etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+    """The page from the cache (rendered on a miss), already compressed for clients that take
+    gzip, with an ETag per representation and 304 for a matching If-None-Match."""
+    gzipped = bool(_ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    etag = f'"{digest}-gz"' if gzipped else f'"{digest}"'
     response = get_conditional_response(request, etag=etag)
     if response is None:
-        html = cache.get(key)
-        if html is None:
+        cached = cache.get(key)
+        if cached is None:
             html = render().content
-            cache.set(key, html, settings.PAGE_CACHE_SECONDS)
-        response = HttpResponse(html)
+            cached = (html, gzip.compress(html, 6))
+            cache.set(key, cached, settings.PAGE_CACHE_SECONDS)
+        response = HttpResponse(cached[1] if gzipped else cached[0])
+        if gzipped:
+            response["Content-Encoding"] = "gzip"
+        response["Content-Length"] = str(len(response.content))
     response["ETag"] = etag
     response["Cache-Control"] = "public, max-age=0, must-revalidate"
-    patch_vary_headers(response, ["Cookie"])
+    patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
     return response
