@@ -123,7 +123,9 @@ DATABASES = {
         _database_url,
         # Keep server connections open between requests (PostgreSQL: twice the throughput in
         # bench/load.py); SQLite has no connection worth keeping.
-        conn_max_age=envint("DATABASE_CONN_MAX_AGE", 0 if _database_url.startswith("sqlite") else 60),
+        conn_max_age=envint(
+            "DATABASE_CONN_MAX_AGE", 0 if _database_url.startswith("sqlite") else 60
+        ),
         conn_health_checks=True,
     )
 }
