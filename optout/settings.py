@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "optout.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "optout.guides.caching.CachedGuidePageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -121,11 +122,10 @@ _database_url = os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'optout.s
 DATABASES = {
     "default": dj_database_url.parse(
         _database_url,
-        # Keep server connections open between requests (PostgreSQL: twice the throughput in
-        # bench/load.py); SQLite has no connection worth keeping.
-        conn_max_age=envint(
-            "DATABASE_CONN_MAX_AGE", 0 if _database_url.startswith("sqlite") else 60
-        ),
+        # Keep each worker's database connection open between requests: opening one (and, for
+        # SQLite, setting WAL mode) costs more than serving a cached page. bench/load.py and
+        # bench/static_ratio.py measure the difference; README has the figures.
+        conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }

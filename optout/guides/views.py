@@ -72,7 +72,7 @@ def detail(request: HttpRequest, slug: str, number: int | None = None) -> HttpRe
         return render(request, "guides/guide.html", guide_context(request, version, region))
 
     if number is None and caching.is_anonymous(request):
-        key = caching.page_key(request, slug, region)
+        key = getattr(request, "guide_page_key", None) or caching.page_key(request, slug, region)
         if key is None:
             raise Http404("No published version")
         return caching.cached_page(request, key, render_page)
