@@ -100,3 +100,19 @@ def test_the_page_has_one_h1_and_headings_in_order(site, page):
     assert levels.count(1) == 1 and levels[0] == 1
     assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), levels
     assert page.evaluate("document.documentElement.lang") == "en"
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_guide_page_loads_without_layout_shift(site, browser, size):
+    context = browser.new_context(viewport=SIZES[size])
+    page = context.new_page()
+    page.add_init_script(
+        "window.__shift = 0; new PerformanceObserver(list => { for (const e of list.getEntries())"
+        " { if (!e.hadRecentInput) window.__shift += e.value; } })"
+        ".observe({type: 'layout-shift', buffered: true});"
+    )
+    page.goto(f"{site}/guides/linkedin/?region=eu", wait_until="networkidle")
+    assert page.evaluate("PerformanceObserver.supportedEntryTypes.includes('layout-shift')")
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__shift") < 0.01
+    context.close()
