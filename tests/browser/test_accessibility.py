@@ -53,7 +53,9 @@ def test_the_checklist_in_each_state_has_no_axe_violations(site, browser, scheme
     page.goto(f"{site}/guides/linkedin/?region=eu")
     page.get_by_role("button", name="Mark the AI-training setting as done").click()
     page.get_by_role("button", name="I sent it, waiting for an answer").click()
-    expect(page.locator("#item-linkedin-objection-form")).to_contain_text("waiting")
+    expect(page.locator("#item-linkedin-objection-form .item-status")).to_contain_text(
+        "waiting for LinkedIn's answer"
+    )
     assert_accessible(page, "guide: done, waiting, not done")
     create_draft(read_folder(write_guide(tmp_path / "v2"))).publish("Moved", ["ai-training"])
     page.goto(f"{site}/guides/linkedin/?region=eu")

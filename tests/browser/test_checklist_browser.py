@@ -95,6 +95,9 @@ def test_guide_and_checklist_pages_are_accessible_in_every_state(site, page):
     page.goto(f"{site}/guides/linkedin/")
     page.get_by_role("button", name="Mark the AI-training setting as done").click()
     page.get_by_role("button", name="I sent it, waiting for an answer").click()
+    expect(page.locator("#item-linkedin-objection-form .item-status")).to_contain_text(
+        "waiting for LinkedIn's answer"
+    )
     expect(page.locator("#progress-linkedin")).to_contain_text("1 of 3 done")
     assert_accessible(page, "guide, done and waiting")
     page.goto(f"{site}/checklist/")
