@@ -16,7 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import markdown
 from .regions import IN_SENTENCE, Region
@@ -202,7 +203,13 @@ class GuideVersion(models.Model):
 
     @transaction.atomic
     def publish(
-        self, summary: str, recheck_controls: list[str] = (), user=None, *, action: str = ""
+        self,
+        summary: str,
+        recheck_controls: list[str] = (),
+        user=None,
+        *,
+        action: str = "",
+        translated_summaries: dict[str, str] | None = None,
     ) -> None:
         """Make this draft the guide's one published version, with the next number.
 
@@ -225,6 +232,14 @@ class GuideVersion(models.Model):
             ]
             or 0
         )
+        for language, text in (translated_summaries or {}).items():
+            if text.strip():
+                Translation.objects.update_or_create(
+                    version=self, language=language, kind=Translation.Kind.CHANGE,
+                    object_id=self.pk,
+                    defaults={"text": {"change_summary": text.strip()},
+                              "source": {"change_summary": summary}},
+                )  # fmt: skip
         now = timezone.now()
         GuideVersion.objects.filter(guide_id=self.guide_id).published().update(
             status=self.Status.RETIRED
@@ -257,12 +272,32 @@ class GuideVersion(models.Model):
             based_on_number=self.guide.published_number(),
             created_by=user,
         )
-        for related in ("sources", "sections", "steps", "faq_entries", "region_rules"):
+        new_pks = {(Translation.Kind.VERSION, self.pk): draft.pk}
+        for related, kind in (
+            ("sources", None),
+            ("sections", Translation.Kind.SECTION),
+            ("steps", Translation.Kind.STEP),
+            ("faq_entries", Translation.Kind.FAQ),
+            ("region_rules", Translation.Kind.RULE),
+        ):
             for obj in getattr(self, related).all():
+                old_pk = obj.pk
                 obj.pk = obj.id = None
                 obj._state.adding = True
                 obj.version = draft
                 obj.save()
+                new_pks[(kind, old_pk)] = obj.pk
+        # Translations come along unchanged: they record the English they translated, so the
+        # draft's edits to the English make them outdated rather than silently wrong.
+        for translation in self.translations.exclude(kind=Translation.Kind.CHANGE):
+            Translation.objects.create(
+                version=draft,
+                language=translation.language,
+                kind=translation.kind,
+                object_id=new_pks[(translation.kind, translation.object_id)],
+                text=translation.text,
+                source=translation.source,
+            )
         AuditEntry.record(
             self.guide, draft, AuditEntry.Action.CREATE, user,
             f"Draft started from version {self.number}" if self.number else "Draft started",
@@ -512,7 +547,8 @@ class FaqEntry(VersionContent):
 
 
 def format_day(day: datetime.date) -> str:
-    return dateformat.format(day, "j F Y")
+    """A date as the active language writes it: "3 November 2025", "3. November 2025"."""
+    return formats.date_format(day, "DATE_FORMAT")
 
 
 class RegionRule(VersionContent):
@@ -556,25 +592,64 @@ class RegionRule(VersionContent):
         return lo < hi
 
     def sentence(self, today: datetime.date, platform: str = "LinkedIn") -> str:
-        """The rule as a visitor reads it, in the tense that fits today."""
-        who = f"data of members in {IN_SENTENCE[Region(self.region)]}"
-        past = self.ends is not None and self.ends <= today
-        future = self.starts is not None and today < self.starts
-        if past:
-            verb = "used" if self.uses_data_by_default else "did not use"
-        elif future:
-            verb = "will use" if self.uses_data_by_default else "will not use"
+        """The rule as a visitor reads it, in the tense that fits today, in the active
+        language."""
+        if self.ends is not None and self.ends <= today:
+            tense = "past"
+        elif self.starts is not None and today < self.starts:
+            tense = "future"
         else:
-            verb = "uses" if self.uses_data_by_default else "does not use"
-        text = f"{platform} {verb} {who} by default"
-        if self.starts and self.ends:
-            return f"From {format_day(self.starts)} until {format_day(self.ends)} {text}."
-        if self.starts:
-            lead = "From" if future else "Since"
-            return f"{lead} {format_day(self.starts)} {text}."
-        if self.ends:
-            return f"Until {format_day(self.ends)} {text}."
-        return f"{text}."
+            tense = "present"
+        shape = ("from" if self.starts else "") + ("until" if self.ends else "") or "always"
+        template = RULE_SENTENCES[(shape, tense, self.uses_data_by_default)]
+        return template % {
+            "platform": platform,
+            "who": IN_SENTENCE[Region(self.region)],
+            "start": format_day(self.starts) if self.starts else "",
+            "end": format_day(self.ends) if self.ends else "",
+        }
+
+
+# Whole sentences, so that every language can order its words its own way.
+# (dates given, tense, uses the data by default) -> sentence
+RULE_SENTENCES = {
+    ("fromuntil", "past", True): _(
+        "From %(start)s until %(end)s %(platform)s used data of %(who)s by default."
+    ),
+    ("fromuntil", "past", False): _(
+        "From %(start)s until %(end)s %(platform)s did not use data of %(who)s by default."
+    ),
+    ("fromuntil", "present", True): _(
+        "From %(start)s until %(end)s %(platform)s uses data of %(who)s by default."
+    ),
+    ("fromuntil", "present", False): _(
+        "From %(start)s until %(end)s %(platform)s does not use data of %(who)s by default."
+    ),
+    ("fromuntil", "future", True): _(
+        "From %(start)s until %(end)s %(platform)s will use data of %(who)s by default."
+    ),
+    ("fromuntil", "future", False): _(
+        "From %(start)s until %(end)s %(platform)s will not use data of %(who)s by default."
+    ),
+    ("from", "present", True): _("Since %(start)s %(platform)s uses data of %(who)s by default."),
+    ("from", "present", False): _(
+        "Since %(start)s %(platform)s does not use data of %(who)s by default."
+    ),
+    ("from", "future", True): _("From %(start)s %(platform)s will use data of %(who)s by default."),
+    ("from", "future", False): _(
+        "From %(start)s %(platform)s will not use data of %(who)s by default."
+    ),
+    ("until", "past", True): _("Until %(end)s %(platform)s used data of %(who)s by default."),
+    ("until", "past", False): _(
+        "Until %(end)s %(platform)s did not use data of %(who)s by default."
+    ),
+    ("until", "present", True): _("Until %(end)s %(platform)s uses data of %(who)s by default."),
+    ("until", "present", False): _(
+        "Until %(end)s %(platform)s does not use data of %(who)s by default."
+    ),
+    ("always", "present", True): _("%(platform)s uses data of %(who)s by default."),
+    ("always", "present", False): _("%(platform)s does not use data of %(who)s by default."),
+}
 
 
 class AuditEntry(models.Model):
@@ -612,3 +687,71 @@ class AuditEntry(models.Model):
         return cls.objects.create(
             guide=guide, version=version, action=action, user=user, detail=detail
         )
+
+
+class Translation(VersionContent):
+    """One piece of a version (its title and intro, a section, a step, a FAQ entry or a region
+    rule's note) in another language.
+
+    `text` holds the translated fields, `source` the English of every translatable field as it
+    was when the piece was translated. When a newer version changes the English, the
+    translation is copied along with the piece but no longer matches it: it is *outdated*
+    (shown with a note, listed for editors with the English diff), never deleted.
+    """
+
+    class Kind(models.TextChoices):
+        VERSION = "version", "Title and introduction"
+        SECTION = "section", "Setting or form"
+        STEP = "step", "Step"
+        FAQ = "faq", "Question and answer"
+        RULE = "rule", "Region note"
+        CHANGE = "change", "What changed"
+
+    # The fields of each kind of piece that are translated (Markdown fields end in _md).
+    FIELDS = {
+        Kind.VERSION: ("title", "summary", "intro_md"),
+        Kind.CHANGE: ("change_summary",),
+        Kind.SECTION: ("name", "short_name", "summary", "link_text"),
+        Kind.STEP: ("title", "body_md", "link_text", "note", "screenshot_alt"),
+        Kind.FAQ: ("question", "answer_md"),
+        Kind.RULE: ("note",),
+    }
+
+    version = models.ForeignKey(GuideVersion, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=8)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The primary key of the translated piece in this version (the version's own for VERSION
+    # and CHANGE).
+    object_id = models.PositiveIntegerField()
+    text = models.JSONField(default=dict)
+    source = models.JSONField(default=dict)
+    html = models.JSONField(default=dict, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["language", "kind", "object_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "language", "kind", "object_id"],
+                name="one_translation_per_piece_and_language",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.language} {self.kind} {self.object_id}"
+
+    def save(self, *args, **kwargs):
+        self.html = {
+            field: markdown.render(value)
+            for field, value in self.text.items()
+            if field.endswith("_md") and value
+        }
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def english(cls, kind: str, piece) -> dict[str, str]:
+        return {field: getattr(piece, field) or "" for field in cls.FIELDS[kind]}
+
+    def is_outdated(self, piece) -> bool:
+        english = self.english(self.kind, piece)
+        return any(self.source.get(field, "") != value for field, value in english.items())

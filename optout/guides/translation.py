@@ -1,0 +1,115 @@
+"""Guide content in the visitor's language.
+
+English is the source. `localize()` swaps a version's pieces (loaded with `with_content()`) to
+their translation in the active language, in memory only, and marks each piece with
+`translation_state`:
+
+- "source": the page is in English;
+- "translated": shown translated, and the translation matches today's English;
+- "outdated": shown translated, but the English changed after it was translated;
+- "missing": no translation, shown in English;
+- "empty": nothing to translate (for example a rule without a note).
+"""
+
+from django.conf import settings
+from django.utils.translation import get_language
+
+from .models import GuideVersion, Translation
+
+Kind = Translation.Kind
+
+RELATED = {
+    Kind.SECTION: "sections",
+    Kind.STEP: "steps",
+    Kind.FAQ: "faq_entries",
+    Kind.RULE: "region_rules",
+}
+
+
+def content_language() -> str | None:
+    """The active language if guide content can be translated into it, else None."""
+    language = get_language() or settings.LANGUAGE_CODE
+    return language if language in settings.CONTENT_LANGUAGES else None
+
+
+def pieces(version: GuideVersion):
+    """(kind, piece) for everything in a version that can be translated."""
+    yield Kind.VERSION, version
+    for kind, related in RELATED.items():
+        for piece in getattr(version, related).all():
+            yield kind, piece
+
+
+def apply(kind: str, piece, translation: Translation | None) -> str:
+    """Swap `piece`'s fields to `translation` where it has them; return the piece's state."""
+    english = Translation.english(kind, piece)
+    if not any(english.values()):
+        return "empty"
+    if translation is None:
+        return "missing"
+    outdated = translation.is_outdated(piece)
+    for field, value in translation.text.items():
+        if field in english and english[field] and value:
+            setattr(piece, field, value)
+            if field.endswith("_md"):
+                setattr(piece, field[:-3] + "_html", translation.html.get(field, ""))
+    return "outdated" if outdated else "translated"
+
+
+def localize(version: GuideVersion, language: str | None = None) -> GuideVersion:
+    """Show `version` in `language` (default: the active one). Never saved; idempotent."""
+    language = language or content_language()
+    if getattr(version, "shown_language", None) is not None:
+        return version
+    version.shown_language = language or settings.LANGUAGE_CODE
+    if language is None:
+        for _kind, piece in pieces(version):
+            piece.translation_state = "source"
+        version.translated_count = 0
+        return version
+    found = {
+        (t.kind, t.object_id): t
+        for t in Translation.objects.filter(version=version, language=language).exclude(
+            kind=Kind.CHANGE
+        )
+    }
+    states = []
+    for kind, piece in pieces(version):
+        piece.translation_state = apply(kind, piece, found.get((kind, piece.pk)))
+        states.append(piece.translation_state)
+    version.translated_count = sum(state in ("translated", "outdated") for state in states)
+    return version
+
+
+def localize_titles(versions: list[GuideVersion]) -> list[GuideVersion]:
+    """Title and summary of each version, for listings (one query)."""
+    language = content_language()
+    if language and versions:
+        found = {
+            t.version_id: t
+            for t in Translation.objects.filter(
+                version__in=versions, language=language, kind=Kind.VERSION
+            )
+        }
+        for version in versions:
+            version.translation_state = apply(Kind.VERSION, version, found.get(version.pk))
+    return versions
+
+
+def localize_change_summaries(versions: list[GuideVersion]) -> list[GuideVersion]:
+    """Each version's "what changed" summary in the active language, where it has one."""
+    language = content_language()
+    found = {}
+    if language and versions:
+        found = {
+            t.version_id: t
+            for t in Translation.objects.filter(
+                version__in=versions, language=language, kind=Kind.CHANGE
+            )
+        }
+    for version in versions:
+        if language is None:
+            version.summary_state = "source"
+        else:
+            version.summary_state = apply(Kind.CHANGE, version, found.get(version.pk))
+    return versions
