@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 from django.templatetags.static import static
+from django.urls import translate_url
+from django.utils.translation import get_language
 
 
 def sharing(request: HttpRequest) -> dict:
@@ -13,3 +16,27 @@ def sharing(request: HttpRequest) -> dict:
         }
     except DisallowedHost:
         return {"page_url": "", "og_image_url": ""}
+
+
+def languages(request: HttpRequest) -> dict:
+    """The page in every language: for the language switcher and the hreflang alternates."""
+    current = get_language()
+    try:
+        path = request.path
+        base = request.build_absolute_uri("/")[:-1]
+    except DisallowedHost:
+        return {"language_links": [], "current_language": current}
+    query = request.GET.urlencode()
+    links = []
+    for code, name in settings.LANGUAGES:
+        url = translate_url(path, code)
+        links.append(
+            {
+                "code": code,
+                "name": name,
+                "path": url + (f"?{query}" if query else ""),
+                "absolute": base + url,
+                "current": code == current,
+            }
+        )
+    return {"language_links": links, "current_language": current}

@@ -12,6 +12,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from optout.errors import error_page
@@ -39,8 +40,8 @@ def same_origin_post(view):
             return error_page(
                 request,
                 403,
-                "Request refused",
-                "This form can only be sent from this site. Nothing was changed.",
+                _("Request refused"),
+                _("This form can only be sent from this site. Nothing was changed."),
             )
         return view(request, *args, **kwargs)
 

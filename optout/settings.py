@@ -86,6 +86,10 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "optout.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The language comes from the URL; an unprefixed page is English. A first visit from outside
+    # the site is sent to the language its Accept-Language asks for (optout.i18n).
+    "django.middleware.locale.LocaleMiddleware",
+    "optout.i18n.FirstGuessLanguageMiddleware",
     "optout.guides.caching.CachedGuidePageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -109,6 +113,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "optout.context_processors.languages",
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -176,7 +182,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# English is the source language and lives at unprefixed URLs; French and German at /fr/ and /de/.
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("de", "Deutsch")]
+# The languages guide content can be translated into (everything but the source language).
+CONTENT_LANGUAGES = [code for code, _ in LANGUAGES if code != LANGUAGE_CODE]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own date formats first ("3 November 2025" in English), then Django's.
+FORMAT_MODULE_PATH = ["optout.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -4,7 +4,15 @@ from django.urls import reverse
 from optout.guides.models import GuideVersion
 
 
-class PagesSitemap(Sitemap):
+class TranslatedSitemap(Sitemap):
+    """Every page in every language, each with its hreflang alternates."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class PagesSitemap(TranslatedSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -14,7 +22,7 @@ class PagesSitemap(Sitemap):
         return reverse(item)
 
 
-class GuidesSitemap(Sitemap):
+class GuidesSitemap(TranslatedSitemap):
     changefreq = "weekly"
     priority = 0.9
 

@@ -6,11 +6,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from optout.guides.models import GuideVersion
+from optout.guides.translation import localize_titles
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    versions = GuideVersion.objects.published().select_related("guide__platform")
+    versions = localize_titles(
+        list(GuideVersion.objects.published().select_related("guide__platform"))
+    )
     return render(request, "pages/home.html", {"versions": versions})
 
 
@@ -55,6 +58,8 @@ def robots(request: HttpRequest) -> HttpResponse:
         "Allow: /",
         "Disallow: /checklist/",
         "Disallow: /guides/*/draft/",
+        *(f"Disallow: /{code}/checklist/" for code in settings.CONTENT_LANGUAGES),
+        *(f"Disallow: /{code}/guides/*/draft/" for code in settings.CONTENT_LANGUAGES),
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from optout.guides.regions import Region
 
@@ -15,9 +16,11 @@ class ToggleForm(forms.Form):
 
 class ResumeForm(forms.Form):
     code = forms.CharField(
-        label="Resume code",
+        label=_("Resume code"),
         max_length=40,
-        help_text="16 letters and digits, like 7K3M-Q9XD-2PWA-HN4E. Case and dashes do not matter.",
+        help_text=_(
+            "16 letters and digits, like 7K3M-Q9XD-2PWA-HN4E. Case and dashes do not matter."
+        ),
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),

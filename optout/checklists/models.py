@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from optout.guides.models import Control, GuideVersion, Section
 
@@ -113,7 +114,11 @@ class Checklist(models.Model):
 
 class Item(models.Model):
     TODO, WAITING, DONE = "todo", "waiting", "done"
-    STATES = {TODO: "Not done", WAITING: "Sent, waiting for an answer", DONE: "Done"}
+    STATES = {
+        TODO: _("Not done"),
+        WAITING: _("Sent, waiting for an answer"),
+        DONE: _("Done"),
+    }
 
     checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="items")
     # Keyed by the control, whose key never changes: rewording a step loses no tick.

@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -27,10 +29,17 @@ def _too_many(request: HttpRequest, seconds: int) -> HttpResponse:
     response = error_page(
         request,
         429,
-        "Please wait a moment",
-        f"There were many requests from your connection in a short time, so we paused it to keep "
-        f"checklists safe from guessing. Try again in about {minutes} minute{'s' if minutes > 1 else ''}. "
-        "Nothing was changed.",
+        _("Please wait a moment"),
+        ngettext(
+            "There were many requests from your connection in a short time, so we paused it to "
+            "keep checklists safe from guessing. Try again in about %(minutes)d minute. Nothing "
+            "was changed.",
+            "There were many requests from your connection in a short time, so we paused it to "
+            "keep checklists safe from guessing. Try again in about %(minutes)d minutes. Nothing "
+            "was changed.",
+            minutes,
+        )
+        % {"minutes": minutes},
     )
     response["Retry-After"] = str(seconds)
     return response
@@ -43,24 +52,27 @@ def toggle(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     form = ToggleForm(request.POST)
     if not form.is_valid():
         return error_page(
-            request, 400, "We could not save that", "The form was not valid. Nothing was changed."
+            request,
+            400,
+            _("We could not save that"),
+            _("The form was not valid. Nothing was changed."),
         )
     region = form.cleaned_data["region"] or None
-    sections, items, _ = guide_items(request, version, region)
+    sections, _items, _progress = guide_items(request, version, region)
     section = next((s for s in sections if s.key == key), None)
     if section is None:
         return error_page(
-            request, 404, "This step is not in the guide",
-            "The current version of the guide has no such item. Reload the guide and try again. "
-            "Nothing was changed.",
+            request, 404, _("This step is not in the guide"),
+            _("The current version of the guide has no such item. Reload the guide and try "
+              "again. Nothing was changed."),
         )  # fmt: skip
     state = form.cleaned_data["state"]
     if state == Item.WAITING and section.kind != Section.Kind.FORM:
         return error_page(
             request,
             400,
-            "We could not save that",
-            "Only a form can be waiting for an answer. Nothing was changed.",
+            _("We could not save that"),
+            _("Only a form can be waiting for an answer. Nothing was changed."),
         )
     allowed, retry = ratelimit.hit(request, "write", settings.CHECKLIST_WRITES_PER_MINUTE, 60)
     if not allowed:
@@ -140,8 +152,11 @@ def resume_code(request: HttpRequest) -> HttpResponse:
         return error_page(
             request,
             400,
-            "Tick an item first",
-            "A resume code belongs to a checklist, and this device has none yet. Nothing was changed.",
+            _("Tick an item first"),
+            _(
+                "A resume code belongs to a checklist, and this device has none yet. Nothing was "
+                "changed."
+            ),
         )
     code = checklist.new_resume_code()
     if request.htmx:
@@ -161,7 +176,9 @@ def resume(request: HttpRequest) -> HttpResponse:
     found = Checklist.for_code(form.data.get("code", "")) if form.is_valid() else None
     if found is None:
         if form.is_valid():
-            form.add_error("code", "We found no checklist with this code. Check it and try again.")
+            form.add_error(
+                "code", _("We found no checklist with this code. Check it and try again.")
+            )
         return _checklist_page(request, status=400, resume_form=form)
     found.touch()
     response = redirect(reverse("checklists:checklist") + "?resumed=1")
@@ -200,18 +217,21 @@ def delete(request: HttpRequest) -> HttpResponse:
 def reminder(request: HttpRequest) -> HttpResponse:
     form = ReminderForm(request.GET)
     if not form.is_valid():
-        return error_page(request, 400, "Choose when to be reminded", "Pick 3, 6 or 12 months.")
+        return error_page(
+            request, 400, _("Choose when to be reminded"), _("Pick 3, 6 or 12 months.")
+        )
     months = form.cleaned_data["months"]
     start = _add_months(clock.today(), months)
     url = request.build_absolute_uri(reverse("checklists:checklist"))
     body = calendar.event(
         uid=f"optout-recheck-{start.isoformat()}-{months}@{request.get_host()}",
         day=start,
-        summary="Check your AI-training privacy settings again",
-        description=(
+        summary=_("Check your AI-training privacy settings again"),
+        description=_(
             "Platforms change their settings and policies. Open your optout checklist and check "
-            f"each setting is still off: {url}"
-        ),
+            "each setting is still off: %(url)s"
+        )
+        % {"url": url},
         url=url,
         stamp=timezone.now(),
     )

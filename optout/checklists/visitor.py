@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 
 from optout import clock
 from optout.guides.models import GuideVersion
+from optout.guides.translation import localize
 
 from .models import Checklist, checklist_items, progress
 
@@ -50,6 +51,7 @@ def delete_cookie(response: HttpResponse) -> None:
 def guide_items(request: HttpRequest, version: GuideVersion, region: str | None):
     """Sections of a version with the visitor's items attached, and the progress."""
     today = clock.today()
+    localize(version)
     sections = version.sections_with_steps()
     for section in sections:
         section.attach_region(region, today, version.guide.platform.name)

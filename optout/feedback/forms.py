@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext as _
 
 from optout.guides.regions import Region
 
@@ -17,7 +18,7 @@ class ReportForm(forms.Form):
     def clean_text(self):
         text = " ".join(self.cleaned_data["text"].split())
         if "http://" in text or "https://" in text or "www." in text:
-            raise forms.ValidationError("Please describe what you see without links.")
+            raise forms.ValidationError(_("Please describe what you see without links."))
         return text
 
 

@@ -6,15 +6,16 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from optout.guides.models import GuideVersion
 from optout.guides.regions import Region
 
 
 class Surface(models.TextChoices):
-    WEB = "web", "the web"
-    IOS = "ios", "iPhone"
-    ANDROID = "android", "Android"
+    WEB = "web", _("the web")
+    IOS = "ios", _("iPhone")
+    ANDROID = "android", _("Android")
 
 
 class ReportQuerySet(models.QuerySet):

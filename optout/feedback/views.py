@@ -2,11 +2,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from optout import ratelimit
 from optout.errors import error_page
 from optout.guides.models import GuideVersion
+from optout.guides.translation import localize
 from optout.origin import same_origin_post
 
 from .forms import ReportForm
@@ -30,7 +32,10 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         message = next(iter(form.errors.values()))[0]
         return error_page(
-            request, 400, "We could not send that report", f"{message} Nothing was sent."
+            request,
+            400,
+            _("We could not send that report"),
+            _("%(problem)s Nothing was sent.") % {"problem": message},
         )
     data = form.cleaned_data
     version = GuideVersion.objects.public().filter(guide__slug=slug, number=data["version"]).first()
@@ -39,16 +44,19 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         return error_page(
             request,
             404,
-            "That step is not in the guide",
-            "Reload the guide and try again. Nothing was sent.",
+            _("That step is not in the guide"),
+            _("Reload the guide and try again. Nothing was sent."),
         )
     allowed, _retry = ratelimit.hit(request, "report", settings.REPORTS_PER_HOUR, 3600)
     if not allowed:
         return error_page(
             request,
             429,
-            "Thank you, that is plenty",
-            "We have had several reports from your connection in the last hour, so we did not store this one. Please try again later.",
+            _("Thank you, that is plenty"),
+            _(
+                "We have had several reports from your connection in the last hour, so we did "
+                "not store this one. Please try again later."
+            ),
         )
     if not data["website"]:
         MismatchReport.objects.create(
@@ -60,6 +68,8 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
             text=data["text"],
         )
         bump_feedback(slug)
+    localize(version)  # the thanks page names the step in the visitor's language
+    step = next(s for s in version.steps.all() if s.order == step.order)
     context = {"guide": version.guide, "version": version, "step": step, "region": data["region"]}
     template = "feedback/thanks.html#thanks" if request.htmx else "feedback/thanks.html"
     return render(request, template, context)

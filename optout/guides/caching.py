@@ -1,6 +1,6 @@
 """The current version of a guide page, cached for visitors without a checklist.
 
-Such a visitor's page depends only on the guide's published version, its last check, the chosen
+Such a visitor's page depends only on its language, the guide's published version, its last check, the chosen
 region and today's date, so that is the cache key, and its hash is the ETag. Publishing a new
 version changes the key at once for every app server (each asks the database for the current
 version number, one small query), so nobody is ever served the old version from a cache.
@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.translation import get_language
 
 from optout import clock
 
@@ -44,7 +45,8 @@ def page_key(request: HttpRequest, slug: str, region: str | None) -> str | None:
     host = request.get_host()  # the page has absolute links (Open Graph)
     feedback = cache.get(f"feedback-stamp:{slug}", 0)  # bumped by new reports and step checks
     return (
-        f"guide-page:{host}:{slug}:{pk}.{number}:{checked}:{feedback}:{region or '-'}:"
+        f"guide-page:{host}:{get_language()}:{slug}:{pk}.{number}:{checked}:{feedback}:"
+        f"{region or '-'}:"
         f"{clock.today()}"
     )
 
@@ -87,7 +89,9 @@ class CachedGuidePageMiddleware:
     security headers (they still wrap this response). A miss goes on to the view, which renders
     the page and fills the cache under the same key."""
 
-    PATH = re.compile(r"^/guides/([-a-zA-Z0-9_]+)/$")
+    PATH = re.compile(
+        rf"^/(?:(?:{'|'.join(settings.CONTENT_LANGUAGES)})/)?guides/([-a-zA-Z0-9_]+)/$"
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 def word_diff(old: str, new: str) -> SafeString:
@@ -50,10 +52,13 @@ def _fields(old: dict | None, new: dict | None, names: dict[str, str]) -> list:
     return out
 
 
-STEP_FIELDS = {"title": "Title", "body": "Text", "link": "Link", "link_text": "Link text",
-               "note": "Note", "sources": "Sources"}  # fmt: skip
-FAQ_FIELDS = {"question": "Question", "body": "Answer", "sources": "Sources"}
-CONTROL_FIELDS = {"name": "Name", "summary": "Summary", "link": "Link", "link_text": "Link text"}
+STEP_FIELDS = {"title": gettext_lazy("Title"), "body": gettext_lazy("Text"),
+               "link": gettext_lazy("Link"), "link_text": gettext_lazy("Link text"),
+               "note": gettext_lazy("Note"), "sources": gettext_lazy("Sources")}  # fmt: skip
+FAQ_FIELDS = {"question": gettext_lazy("Question"), "body": gettext_lazy("Answer"),
+              "sources": gettext_lazy("Sources")}  # fmt: skip
+CONTROL_FIELDS = {"name": gettext_lazy("Name"), "summary": gettext_lazy("Summary"),
+                  "link": gettext_lazy("Link"), "link_text": gettext_lazy("Link text")}  # fmt: skip
 
 
 def _match(old: list[dict], new: list[dict], title: str, names: dict) -> list[Change]:
@@ -92,8 +97,9 @@ def diff(old: dict, new: dict, recheck: list[str]) -> dict:
         )
         rules_old = {_rule_text(r) for r in old["region_rules"] if r["control"] == key}
         rules_new = {_rule_text(r) for r in new["region_rules"] if r["control"] == key}
-        changes += [Change("removed", f"Region rule: {t}") for t in sorted(rules_old - rules_new)]
-        changes += [Change("added", f"Region rule: {t}") for t in sorted(rules_new - rules_old)]
+        rule = _("Region rule: %(rule)s")
+        changes += [Change("removed", rule % {"rule": t}) for t in sorted(rules_old - rules_new)]
+        changes += [Change("added", rule % {"rule": t}) for t in sorted(rules_new - rules_old)]
         sections.append(SectionDiff(control["name"], key, changes, key in recheck))
     for key, control in old_controls.items():
         if key not in {c["key"] for c in new["controls"]}:
@@ -103,7 +109,7 @@ def diff(old: dict, new: dict, recheck: list[str]) -> dict:
     return {
         "sections": sections,
         "faq": _match(old["faq"], new["faq"], "question", FAQ_FIELDS),
-        "intro": _fields(old, new, {"title": "Title", "intro": "Introduction"}),
+        "intro": _fields(old, new, {"title": _("Title"), "intro": _("Introduction")}),
         "has_changes": any(s.changes for s in sections)
         or bool(old["faq"] != new["faq"])
         or old["intro"] != new["intro"]
@@ -112,9 +118,13 @@ def diff(old: dict, new: dict, recheck: list[str]) -> dict:
 
 
 def _rule_text(rule: dict) -> str:
-    start = rule["starts"].isoformat() if rule["starts"] else "open start"
-    end = rule["ends"].isoformat() if rule["ends"] else "open end"
+    start = rule["starts"].isoformat() if rule["starts"] else _("open start")
+    end = rule["ends"].isoformat() if rule["ends"] else _("open end")
     uses = (
-        "uses data by default" if rule["uses_data_by_default"] else "does not use data by default"
+        _("uses data by default")
+        if rule["uses_data_by_default"]
+        else _("does not use data by default")
     )
-    return f"{rule['region'].upper()}, {start} to {end}: {uses}"
+    return _("%(region)s, %(start)s to %(end)s: %(uses)s") % {
+        "region": rule["region"].upper(), "start": start, "end": end, "uses": uses,
+    }  # fmt: skip

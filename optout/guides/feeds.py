@@ -2,8 +2,10 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
 
 from .models import Guide, GuideVersion
+from .translation import localize_change_summaries
 
 
 class ChangesFeed(Feed):
@@ -15,26 +17,32 @@ class ChangesFeed(Feed):
         return get_object_or_404(Guide.objects.select_related("platform"), slug=slug)
 
     def title(self, guide: Guide) -> str:
-        return f"Changes to the {guide.platform.name} guide · optout"
+        return _("Changes to the %(platform)s guide · optout") % {"platform": guide.platform.name}
 
     def subtitle(self, guide: Guide) -> str:
-        return f"Every new version of the {guide.platform.name} AI-training opt-out guide."
+        return _("Every new version of the %(platform)s AI-training opt-out guide.") % {
+            "platform": guide.platform.name
+        }
 
     def link(self, guide: Guide) -> str:
         return reverse("guides:changes", args=[guide.slug])
 
     def items(self, guide: Guide):
-        return guide.versions.public().order_by("-number").select_related("guide")[:50]
+        versions = list(guide.versions.public().order_by("-number").select_related("guide")[:50])
+        return localize_change_summaries(versions)
 
     def item_title(self, version: GuideVersion) -> str:
-        return f"Version {version.number}: {version.change_summary.splitlines()[0][:120]}"
+        return _("Version %(number)s: %(summary)s") % {
+            "number": version.number,
+            "summary": version.change_summary.splitlines()[0][:120],
+        }
 
     def item_description(self, version: GuideVersion) -> str:
         text = version.change_summary
         if version.recheck_controls:
-            text += "\n\nIf you ticked these before, check them again: " + ", ".join(
-                version.recheck_controls
-            )
+            text += "\n\n" + _("If you ticked these before, check them again: %(names)s") % {
+                "names": ", ".join(version.recheck_controls)
+            }
         return text
 
     def item_link(self, version: GuideVersion) -> str:

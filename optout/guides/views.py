@@ -5,7 +5,10 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import translate_url
 from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
+from django.utils.translation import get_language_info
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -18,6 +21,7 @@ from . import diff as differ
 from .content import version_content
 from .models import Guide, GuideVersion
 from .regions import Region
+from .translation import localize, localize_change_summaries
 
 
 def region_or_404(request: HttpRequest) -> str | None:
@@ -40,6 +44,7 @@ def get_version_or_404(slug: str, number: int | None = None) -> GuideVersion:
 def guide_context(request: HttpRequest, version: GuideVersion, region: str | None) -> dict:
     """What the guide template needs; the checklist adds its own on top."""
     today = clock.today()
+    localize(version)
     sections, _items, progress = guide_items(request, version, region)
     signals = step_signals(version)
     for section in sections:
@@ -60,6 +65,11 @@ def guide_context(request: HttpRequest, version: GuideVersion, region: str | Non
         "today": today,
         "stale": version.guide.is_stale(today),
         "surfaces": Surface.choices,
+        # Where a piece is not translated, or its translation is older than the English.
+        "untranslated": version.translated_count == 0 and version.shown_language != "en",
+        "current_language_name": get_language_info(version.shown_language)["name_local"],
+        "english_url": translate_url(request.path, "en")
+        + (f"?{urlencode({'region': region})}" if region else ""),
     }
 
 
@@ -88,9 +98,9 @@ def changes(request: HttpRequest, slug: str) -> HttpResponse:
     versions = list(guide.versions.public().order_by("-number"))
     if not versions:
         raise Http404("No published version")
-    names = dict(
-        guide.controls.filter(sections__version=versions[0]).values_list("key", "sections__name")
-    )
+    current = localize(GuideVersion.objects.with_content().get(pk=versions[0].pk))
+    names = {section.key: section.name for section in current.sections.all()}
+    localize_change_summaries(versions)
     for version in versions:
         version.recheck_names = [names.get(key, key) for key in version.recheck_controls]
     return render(request, "guides/changes.html", {"guide": guide, "versions": versions})
@@ -117,9 +127,11 @@ def change(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     versions = GuideVersion.objects.public().filter(guide__slug=slug).select_related("guide")
     new = get_object_or_404(versions, number=number)
     old = versions.filter(number__lt=number).order_by("-number").first()
+    localize_change_summaries([new])
     context = {"guide": new.guide, "version": new, "previous": old}
     if old is not None:
-        sections = {s.control.key: s.name for s in new.sections.select_related("control")}
+        shown = localize(GuideVersion.objects.with_content().get(pk=new.pk))
+        sections = {s.key: s.name for s in shown.sections.all()}
         context["diff"] = differ.diff(
             version_content(old), version_content(new), new.recheck_controls
         )

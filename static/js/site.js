@@ -3,9 +3,14 @@
 (function () {
   "use strict";
 
-  function announce(text) {
+  function announce(message) {
     var region = document.getElementById("announcer");
-    if (region) { region.textContent = text; }
+    if (region) { region.textContent = message; }
+  }
+
+  // Messages in the page's language: the template puts them on <body data-msg-...>.
+  function text(name, fallback) {
+    return document.body.dataset[name] || fallback;
   }
 
   document.addEventListener("click", function (event) {
@@ -13,8 +18,8 @@
     if (!button || !navigator.clipboard) { return; }
     var source = document.getElementById(button.getAttribute("data-copy-target"));
     navigator.clipboard.writeText(source.value || source.textContent).then(function () {
-      button.textContent = button.getAttribute("data-copied-label") || "Copied";
-      announce("Copied to the clipboard.");
+      button.textContent = button.getAttribute("data-copied-label") || text("msgCopied", "Copied");
+      announce(text("msgCopied", "Copied to the clipboard."));
     });
   });
 
@@ -33,7 +38,7 @@
   });
 
   document.addEventListener("htmx:responseError", function (event) {
-    var message = "That did not work. Please reload the page and try again.";
+    var message = text("msgFailed", "That did not work. Please reload the page and try again.");
     var xhr = event.detail.xhr;
     try {
       var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
@@ -53,6 +58,6 @@
   });
 
   document.addEventListener("htmx:sendError", function () {
-    announce("We could not reach the site. Check your connection and try again.");
+    announce(text("msgOffline", "We could not reach the site. Check your connection and try again."));
   });
 })();
