@@ -106,3 +106,46 @@ def write_guide(
         fields = {"order": order, "question": question, "sources": ["seed-000", "seed-003"]}
         (folder / "faq" / f"{order:02d}-faq.md").write_text(front_matter(fields, answer))
     return folder
+
+
+def write_french(folder: Path, english_step_2: str = "Set it to Off.") -> Path:
+    """French translations of the guide's title, the AI-training control, the EU rule note, step
+    2 (translated from `english_step_2`) and the FAQ entry. Steps 1, 3 and 4 stay untranslated."""
+    guide = {
+        "title": "Empêcher LinkedIn d'entraîner son IA avec vos données",
+        "summary": "Trois réglages à désactiver.",
+        "english": {"title": GUIDE["title"], "summary": GUIDE["summary"]},
+        "controls": {
+            "ai-training": {
+                "short_name": "réglage d'entraînement de l'IA",
+                "summary": "Désactivez-le.",
+                "english": {"short_name": "AI-training setting", "summary": "Switch it off."},
+            }
+        },
+        "region_rules": [
+            {
+                "control": "ai-training",
+                "region": "eu",
+                "starts": None,
+                "note": "Pas encore dans l'UE.",
+                "english": {"note": "Not in the EU yet."},
+            }
+        ],
+    }
+    (folder / "guide.fr.yaml").write_text(
+        yaml.safe_dump(guide, sort_keys=False, allow_unicode=True)
+    )
+    step = {
+        "title": "Désactivez le bouton",
+        "english": {"title": "Switch the toggle Off", "body": english_step_2},
+    }
+    (folder / "steps" / "02-step.fr.md").write_text(front_matter(step, "Mettez-le sur Off."))
+    question, answer = FAQ[0]
+    entry = {
+        "question": "Se désinscrire efface-t-il l'entraînement passé ?",
+        "english": {"question": question, "body": answer},
+    }
+    (folder / "faq" / "01-faq.fr.md").write_text(
+        front_matter(entry, "Non. Cela protège seulement l'avenir.")
+    )
+    return folder

@@ -3,6 +3,12 @@
     <folder>/guide.yaml        the guide, its sources, controls and region rules
     <folder>/steps/NN-*.md     one step each: YAML front matter, then the Markdown body
     <folder>/faq/NN-*.md       one FAQ entry each, the same way
+    <folder>/guide.LL.yaml     translations (LL: fr, de) of the guide's title and intro, its
+                               controls and its region notes
+    <folder>/steps/NN-*.LL.md  the translation of one step (or FAQ entry) into language LL
+
+A translation file holds the translated fields and, under `english:`, the English it was
+translated from. When that is not today's English the translation is imported as *outdated*.
 
 `read_folder()` parses and validates a folder into a plain dict (the *content*), naming the file
 and field of every problem; `create_draft()` turns content into a new draft version;
@@ -15,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
@@ -31,6 +38,7 @@ from .models import (
     Section,
     Source,
     Step,
+    Translation,
 )
 from .regions import Region
 
@@ -287,6 +295,9 @@ def read_folder(folder: Path | str) -> dict:
     content["faq"] = _read_entries(c, folder, "faq", known_sources, control_keys)
     if not content["steps"] and not any(p[0].startswith("steps/") for p in c.problems):
         c.add("steps/", "folder", "must hold at least one step")
+    content["translations"] = _read_translations(c, folder, content)
+    for entry in content["steps"] + content["faq"]:
+        del entry["file"]
     if c.problems:
         raise ContentError(c.problems)
     return content
@@ -302,6 +313,8 @@ def _read_entries(c: _Checker, folder: Path, kind: str, sources: set, controls: 
     entries: list[dict] = []
     seen: dict[int, str] = {}
     for path in sorted((folder / kind).glob("*.md")):
+        if _language_of(path):
+            continue  # a translation, read by _read_translations
         rel = f"{kind}/{path.name}"
         text = _read(c, path, rel)
         if text is None:
@@ -336,8 +349,170 @@ def _read_entries(c: _Checker, folder: Path, kind: str, sources: set, controls: 
         if not body:
             c.add(rel, "body", "the Markdown after the front matter must not be empty")
         entry["body"] = body
+        entry["file"] = path.stem
         entries.append(entry)
     return sorted(entries, key=lambda e: e["order"])
+
+
+# The translatable fields of each piece, by their names in the folder (Markdown: intro, body).
+PIECE_FIELDS = {
+    "guide": ("title", "summary", "intro"),
+    "controls": ("name", "short_name", "summary", "link_text"),
+    "region_rules": ("note",),
+    "steps": ("title", "link_text", "note", "body"),
+    "faq": ("question", "body"),
+}
+# The same pieces as Translation kinds, with the model field of each folder field.
+KINDS = {
+    "guide": Translation.Kind.VERSION,
+    "controls": Translation.Kind.SECTION,
+    "region_rules": Translation.Kind.RULE,
+    "steps": Translation.Kind.STEP,
+    "faq": Translation.Kind.FAQ,
+}
+MODEL_FIELD = {"intro": "intro_md", "body": "body_md"}
+_LANGUAGE_RE = re.compile(r"^(?P<stem>.+)\.(?P<language>[a-z]{2}(?:-[a-z]+)?)$")
+
+
+def _language_of(path: Path) -> str | None:
+    match = _LANGUAGE_RE.match(path.stem)
+    return match["language"] if match else None
+
+
+def _model_field(kind: str, field: str) -> str:
+    if kind == "faq" and field == "body":
+        return "answer_md"
+    return MODEL_FIELD.get(field, field)
+
+
+def _translated_piece(c: _Checker, file: str, data: dict, english: dict, kind: str) -> dict:
+    """{"text": ..., "english": ...} from a translation's fields, checked against `english`
+    (today's English of the piece)."""
+    fields = PIECE_FIELDS[kind]
+    text = {}
+    for field in fields:
+        if field in data and field != "body":
+            value = c.text(file, data, field)
+            if value and not english.get(field):
+                c.add(file, field, "has no English to translate: leave it out")
+            if value:
+                text[field] = value
+    if not text and kind not in ("steps", "faq"):
+        c.add(file, "fields", "translates nothing: add translated fields or leave it out")
+    source = data.get("english")
+    recorded = {}
+    if not isinstance(source, dict):
+        c.add(file, "english", "is missing: record the English text you translated, field by field")
+    else:
+        for key in sorted(source.keys() - set(fields)):
+            c.add(file, f"english.{key}", "is not a translatable field")
+        for field in fields:
+            value = c.text(file, source, field, required=False)
+            if value:
+                recorded[field] = value
+    return {"text": text, "english": recorded}
+
+
+def _read_translations(c: _Checker, folder: Path, content: dict) -> dict:
+    """{language: {"guide": piece or None, "controls": [piece + key], "region_rules": [piece +
+    control, region, starts], "steps": [piece + order], "faq": [piece + order]}}, each piece
+    {"text": translated fields, "english": the English they were translated from}."""
+    languages = settings.CONTENT_LANGUAGES
+    found: dict[str, dict] = {}
+
+    def language_for(rel: str, language: str) -> dict | None:
+        if language not in languages:
+            c.add(
+                rel, "file", f"{language!r} is not a language of this site ({', '.join(languages)})"
+            )
+            return None
+        return found.setdefault(
+            language, {"guide": None, "controls": [], "region_rules": [], "steps": [], "faq": []}
+        )
+
+    for path in sorted(folder.glob("guide.*.yaml")):
+        rel = path.name
+        language = language_for(rel, path.name.split(".")[1])
+        text = _read(c, path, rel) if language is not None else None
+        data = _load_yaml(c, rel, text) if text is not None else None
+        if language is None or text is None:
+            continue
+        if not isinstance(data, dict):
+            c.add(rel, "YAML", "must be a mapping of fields")
+            continue
+        c.keys(rel, data, set(), {*PIECE_FIELDS["guide"], "english", "controls", "region_rules"})
+        if data.keys() & {*PIECE_FIELDS["guide"], "english"}:
+            english = {field: content[field] for field in PIECE_FIELDS["guide"]}
+            piece = _translated_piece(c, rel, data, english, "guide")
+            language["guide"] = piece if piece["text"] else None
+        controls = {item["key"]: item for item in content["controls"]}
+        for key, item in (data.get("controls") or {}).items():
+            where = f"{rel} controls.{key}"
+            if key not in controls:
+                c.add(rel, f"controls.{key}", "is not a control listed in guide.yaml")
+            elif not isinstance(item, dict):
+                c.add(where, "controls", "must be a mapping of fields")
+            else:
+                c.keys(where, item, {"english"}, set(PIECE_FIELDS["controls"]))
+                piece = _translated_piece(c, where, item, controls[key], "controls")
+                if piece["text"]:
+                    language["controls"].append({"key": key, **piece})
+        rules = {(r["control"], r["region"], r["starts"]): r for r in content["region_rules"]}
+        for i, item in enumerate(data.get("region_rules") or []):
+            where = f"{rel} region_rules[{i}]"
+            if not isinstance(item, dict):
+                c.add(rel, f"region_rules[{i}]", "must be a mapping")
+                continue
+            c.keys(where, item, {"control", "region", "english"}, {"starts", "note"})
+            at = (item.get("control"), item.get("region"), c.date(where, item, "starts"))
+            if at not in rules:
+                c.add(
+                    where,
+                    "starts",
+                    "matches no region rule in guide.yaml (control, region, starts)",
+                )
+                continue
+            piece = _translated_piece(c, where, item, rules[at], "region_rules")
+            if piece["text"]:
+                language["region_rules"].append(
+                    {"control": at[0], "region": at[1], "starts": at[2], **piece}
+                )
+
+    for kind in ("steps", "faq"):
+        entries = {entry["file"]: entry for entry in content[kind]}
+        for path in sorted((folder / kind).glob("*.md")):
+            code = _language_of(path)
+            if not code:
+                continue
+            rel = f"{kind}/{path.name}"
+            language = language_for(rel, code)
+            stem = path.stem[: -len(code) - 1]
+            if language is None:
+                continue
+            if stem not in entries:
+                c.add(rel, "file", f"translates {kind}/{stem}.md, which does not exist")
+                continue
+            text = _read(c, path, rel)
+            data, body = _split_front_matter(c, rel, text) if text is not None else (None, "")
+            if data is None:
+                continue
+            c.keys(rel, data, {"english"}, set(PIECE_FIELDS[kind]) - {"body"})
+            piece = _translated_piece(c, rel, data, entries[stem], kind)
+            if body:
+                piece["text"]["body"] = body
+            elif not piece["text"]:
+                c.add(rel, "file", "translates nothing: add the translated Markdown body")
+                continue
+            language[kind].append({"order": entries[stem]["order"], **piece})
+    control_order = [item["key"] for item in content["controls"]]
+    for language in found.values():
+        language["controls"].sort(key=lambda piece: control_order.index(piece["key"]))
+        language["region_rules"].sort(
+            key=lambda r: (r["control"], r["region"], r["starts"] or datetime.date.min)
+        )
+        language["steps"].sort(key=lambda piece: piece["order"])
+        language["faq"].sort(key=lambda piece: piece["order"])
+    return dict(sorted(found.items()))
 
 
 @transaction.atomic
@@ -375,8 +550,9 @@ def create_draft(content: dict, user=None) -> GuideVersion:
             source_keys=rule["sources"],
             **fields,
         )
+    steps = {}
     for step in content["steps"]:
-        Step.objects.create(
+        steps[step["order"]] = Step.objects.create(
             version=version,
             control=controls[step["control"]],
             order=step["order"],
@@ -387,14 +563,35 @@ def create_draft(content: dict, user=None) -> GuideVersion:
             note=step["note"],
             source_keys=step["sources"],
         )
+    faq = {}
     for entry in content["faq"]:
-        FaqEntry.objects.create(
+        faq[entry["order"]] = FaqEntry.objects.create(
             version=version,
             order=entry["order"],
             question=entry["question"],
             answer_md=entry["body"],
             source_keys=entry["sources"],
         )
+    sections = {section.control.key: section for section in version.sections.all()}
+    rules = {(r.control_id, r.region, r.starts): r for r in version.region_rules.all()}
+    for language, found in content.get("translations", {}).items():
+        targets = [("guide", version, found["guide"])] if found["guide"] else []
+        targets += [("controls", sections[p["key"]], p) for p in found["controls"]]
+        targets += [
+            ("region_rules", rules[(controls[p["control"]].pk, p["region"], p["starts"])], p)
+            for p in found["region_rules"]
+        ]
+        targets += [("steps", steps[p["order"]], p) for p in found["steps"]]
+        targets += [("faq", faq[p["order"]], p) for p in found["faq"]]
+        for kind, piece, translated in targets:
+            Translation.objects.create(
+                version=version,
+                language=language,
+                kind=KINDS[kind],
+                object_id=piece.pk,
+                text={_model_field(kind, k): v for k, v in translated["text"].items()},
+                source={_model_field(kind, k): v for k, v in translated["english"].items()},
+            )
     return version
 
 
@@ -467,7 +664,56 @@ def version_content(version: GuideVersion) -> dict:
             }
             for entry in version.faq()
         ],
+        "translations": _version_translations(version, sections, keys),
     }
+
+
+def _version_translations(version: GuideVersion, sections, keys) -> dict:
+    """The translations of a version in the shape `_read_translations` gives."""
+    kinds = {kind: name for name, kind in KINDS.items()}
+    where = {("guide", version.pk): {}}
+    where |= {("controls", s.pk): {"key": s.key} for s in sections}
+    where |= {("steps", s.pk): {"order": s.order} for s in version.steps.all()}
+    where |= {("faq", e.pk): {"order": e.order} for e in version.faq_entries.all()}
+    where |= {
+        ("region_rules", r.pk): {
+            "control": keys[r.control_id],
+            "region": r.region,
+            "starts": r.starts,
+        }
+        for section in sections
+        for r in section.rule_list
+    }
+    found: dict[str, dict] = {}
+    for translation in version.translations.exclude(kind=Translation.Kind.CHANGE):
+        kind = kinds[translation.kind]
+        language = found.setdefault(
+            translation.language,
+            {"guide": None, "controls": [], "region_rules": [], "steps": [], "faq": []},
+        )
+        piece = {
+            name: {
+                field: value.strip()
+                for field in PIECE_FIELDS[kind]
+                if (value := values.get(_model_field(kind, field)) or "").strip()
+            }
+            for name, values in (("text", translation.text), ("english", translation.source))
+        }
+        if not piece["text"]:
+            continue
+        if kind == "guide":
+            language["guide"] = piece
+        else:
+            language[kind].append({**where[(kind, translation.object_id)], **piece})
+    control_order = [s.key for s in sections]
+    for language in found.values():
+        language["controls"].sort(key=lambda piece: control_order.index(piece["key"]))
+        language["region_rules"].sort(
+            key=lambda r: (r["control"], r["region"], r["starts"] or datetime.date.min)
+        )
+        language["steps"].sort(key=lambda piece: piece["order"])
+        language["faq"].sort(key=lambda piece: piece["order"])
+    return dict(sorted(found.items()))
 
 
 class _Dumper(yaml.SafeDumper):
@@ -503,6 +749,9 @@ def write_folder(content: dict, folder: Path | str) -> None:
     meta["region_rules"] = [_without_empty(r, ("note",)) for r in content["region_rules"]]
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "guide.yaml").write_text(_dump(meta), encoding="utf-8")
+    for old in folder.glob("guide.*.yaml"):
+        old.unlink()
+    names = {}
     for kind, title_field, optional in (
         ("steps", "title", ("link", "link_text", "note")),
         ("faq", "question", ()),
@@ -512,9 +761,48 @@ def write_folder(content: dict, folder: Path | str) -> None:
             old.unlink()
         for entry in content[kind]:
             front = _without_empty({k: v for k, v in entry.items() if k != "body"}, optional)
-            name = f"{entry['order']:02d}-{slugify(entry[title_field])[:50].strip('-')}.md"
+            name = f"{entry['order']:02d}-{slugify(entry[title_field])[:50].strip('-')}"
+            names[(kind, entry["order"])] = name
             text = f"---\n{_dump(front)}---\n{entry['body']}\n"
-            (folder / kind / name).write_text(text, encoding="utf-8")
+            (folder / kind / f"{name}.md").write_text(text, encoding="utf-8")
+    for language, found in content.get("translations", {}).items():
+        _write_translations(folder, language, found, names)
+
+
+def _multiline(fields: dict) -> dict:
+    return {k: v + "\n" if "\n" in v else v for k, v in fields.items()}
+
+
+def _write_translations(folder: Path, language: str, found: dict, names: dict) -> None:
+    meta: dict[str, Any] = {}
+    if found["guide"]:
+        meta |= _multiline(found["guide"]["text"])
+        meta["english"] = _multiline(found["guide"]["english"])
+    if found["controls"]:
+        meta["controls"] = {
+            p["key"]: {**p["text"], "english": p["english"]} for p in found["controls"]
+        }
+    if found["region_rules"]:
+        meta["region_rules"] = [
+            {
+                "control": p["control"],
+                "region": p["region"],
+                "starts": p["starts"],
+                **p["text"],
+                "english": p["english"],
+            }
+            for p in found["region_rules"]
+        ]
+    if meta:
+        (folder / f"guide.{language}.yaml").write_text(_dump(meta), encoding="utf-8")
+    for kind in ("steps", "faq"):
+        for piece in found[kind]:
+            front = {k: v for k, v in piece["text"].items() if k != "body"}
+            front["english"] = _multiline(piece["english"])
+            body = piece["text"].get("body", "")
+            text = f"---\n{_dump(front)}---\n{body}\n"
+            name = names[(kind, piece["order"])]
+            (folder / kind / f"{name}.{language}.md").write_text(text, encoding="utf-8")
 
 
 def install(folder: Path | str) -> GuideVersion | None:

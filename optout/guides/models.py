@@ -753,5 +753,10 @@ class Translation(VersionContent):
         return {field: getattr(piece, field) or "" for field in cls.FIELDS[kind]}
 
     def is_outdated(self, piece) -> bool:
+        """Whether the English of a field this translates changed since it was translated."""
         english = self.english(self.kind, piece)
-        return any(self.source.get(field, "") != value for field, value in english.items())
+        return any(
+            self.source.get(field, "") != english.get(field, "")
+            for field, value in self.text.items()
+            if value
+        )

@@ -14,6 +14,7 @@ their translation in the active language, in memory only, and marks each piece w
 from django.conf import settings
 from django.utils.translation import get_language
 
+from .diff import word_diff
 from .models import GuideVersion, Translation
 
 Kind = Translation.Kind
@@ -113,3 +114,48 @@ def localize_change_summaries(versions: list[GuideVersion]) -> list[GuideVersion
         else:
             version.summary_state = apply(Kind.CHANGE, version, found.get(version.pk))
     return versions
+
+
+def review(version: GuideVersion) -> list[dict]:
+    """Every translation of `version` with its piece, state and, where outdated, the English
+    diff field by field (what changed since it was translated). For editors."""
+    version = GuideVersion.objects.with_content().get(pk=version.pk)
+    found = {
+        (t.kind, t.object_id, t.language): t for t in version.translations.exclude(kind=Kind.CHANGE)
+    }
+    rows = []
+    for language in settings.CONTENT_LANGUAGES:
+        for kind, piece in pieces(version):
+            translation = found.get((kind, piece.pk, language))
+            if translation is None:
+                continue
+            english = Translation.english(kind, piece)
+            changes = [
+                {
+                    "field": field,
+                    "diff": word_diff(translation.source.get(field, ""), value),
+                    "translation": translation.text.get(field, ""),
+                }
+                for field, value in english.items()
+                if translation.text.get(field) and translation.source.get(field, "") != value
+            ]
+            rows.append(
+                {
+                    "language": language,
+                    "kind": kind,
+                    "piece": piece,
+                    "translation": translation,
+                    "outdated": bool(changes),
+                    "changes": changes,
+                }
+            )
+    return rows
+
+
+def counts(version: GuideVersion) -> dict[str, tuple[int, int]]:
+    """{language: (translated pieces, outdated pieces)} for `version`."""
+    result: dict[str, tuple[int, int]] = {}
+    for row in review(version):
+        total, outdated = result.get(row["language"], (0, 0))
+        result[row["language"]] = (total + 1, outdated + row["outdated"])
+    return result

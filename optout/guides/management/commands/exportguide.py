@@ -7,7 +7,10 @@ from optout.guides.models import GuideVersion
 
 
 class Command(BaseCommand):
-    help = "Write the published version of a guide (or --version N) as a guide folder."
+    help = (
+        "Write the published version of a guide (or --number N, or --draft) as a guide folder, "
+        "translations included."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("slug")
@@ -15,16 +18,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--number", type=int, help="a published version number (default: current)"
         )
-
-    def handle(self, slug: str, folder: Path, number: int | None, **options):
-        versions = GuideVersion.objects.filter(guide__slug=slug)
-        found = (
-            versions.public().filter(number=number).first()
-            if number
-            else versions.published().first()
+        parser.add_argument(
+            "--draft", action="store_true", help="the newest draft instead, e.g. for translators"
         )
+
+    def handle(self, slug: str, folder: Path, number: int | None, draft: bool, **options):
+        versions = GuideVersion.objects.filter(guide__slug=slug)
+        if draft:
+            found = versions.drafts().order_by("-pk").first()
+        elif number:
+            found = versions.public().filter(number=number).first()
+        else:
+            found = versions.published().first()
         if found is None:
-            what = f"version {number}" if number else "a published version"
+            what = "a draft" if draft else f"version {number}" if number else "a published version"
             raise CommandError(f"There is no guide '{slug}' with {what}.")
         write_folder(version_content(found), folder)
         self.stdout.write(f"Wrote {found} to {folder}")

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from optout.guides import translation
 from optout.guides.content import ContentError, create_draft, read_folder
 
 
@@ -21,3 +22,8 @@ class Command(BaseCommand):
             f"({version.steps.count()} steps, {version.faq_entries.count()} FAQ entries). "
             f"Publish it with: manage.py publishguide {version.guide.slug} --summary '...'"
         )
+        for language, (total, outdated) in sorted(translation.counts(version).items()):
+            self.stdout.write(
+                f"Translations into {language}: {total} pieces, {outdated} outdated "
+                "(their English changed since they were translated)."
+            )

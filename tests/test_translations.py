@@ -1,0 +1,164 @@
+"""Guide content in French and German: import, export, fallback and freshness."""
+
+import re
+import shutil
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from optout.guides.content import ContentError, create_draft, read_folder, version_content
+from optout.guides.models import GuideVersion, Translation
+from tests.factories import STEPS, write_french, write_guide
+
+
+@pytest.fixture
+def french(db, guide_folder):
+    write_french(guide_folder)
+    version = create_draft(read_folder(guide_folder))
+    version.publish("First version.")
+    return version
+
+
+def test_a_folder_with_translations_imports_them_for_each_piece(french):
+    kinds = sorted(french.translations.values_list("language", "kind"))
+    assert kinds == [
+        ("fr", "faq"),
+        ("fr", "rule"),
+        ("fr", "section"),
+        ("fr", "step"),
+        ("fr", "version"),
+    ]
+    step = french.translations.get(kind="step")
+    assert step.text == {"title": "Désactivez le bouton", "body_md": "Mettez-le sur Off."}
+    assert step.source == {"title": "Switch the toggle Off", "body_md": "Set it to Off."}
+
+
+def test_the_french_page_shows_translations_and_says_where_it_falls_back(client, french):
+    page = client.get("/fr/guides/linkedin/?region=eu").content.decode()
+    assert '<html lang="fr">' in page
+    assert "Empêcher LinkedIn d&#x27;entraîner son IA avec vos données" in page
+    assert "Désactivez le bouton" in page and "Mettez-le sur Off." in page
+    assert "Pas encore dans l&#x27;UE." in page
+    assert "Non. Cela protège seulement l'avenir." in page
+    # Step 1 has no French: it is shown in English, marked as English, with a note in French.
+    assert re.search(r'<div lang="en">\s*<h3[^>]*>Open Settings &amp; Privacy', page)
+    assert page.count('class="translation-note"') == 5  # steps 1, 3, 4 and two controls
+    assert "traduit" in page  # the note itself is in French
+
+
+def test_the_english_page_is_untouched_by_translations(client, french):
+    page = client.get("/guides/linkedin/").content.decode()
+    assert "Switch the toggle Off" in page and "Désactivez" not in page
+    assert "translation-note" not in page
+
+
+def test_german_has_no_translation_so_the_page_says_it_is_in_english(client, french):
+    page = client.get("/de/guides/linkedin/").content.decode()
+    assert '<html lang="de">' in page
+    assert "Switch the toggle Off" in page
+    assert "translation-notice" in page and "Deutsch" in page
+
+
+def test_a_new_english_step_marks_its_translation_outdated_but_keeps_it(
+    client, french, guide_folder
+):
+    steps = list(STEPS)
+    steps[1] = ("ai-training", "Switch the toggle Off", "Set the toggle to Off and wait.")
+    write_guide(guide_folder, steps=steps)  # the French files still record the old English
+    second = create_draft(read_folder(guide_folder))
+    second.publish("Reworded step 2")
+    step = second.translations.get(kind="step")
+    assert step.is_outdated(second.steps.get(order=2))
+    page = client.get("/fr/guides/linkedin/").content.decode()
+    assert "Mettez-le sur Off." in page  # still shown, not deleted
+    assert 'href="/guides/linkedin/#step-2" hreflang="en"' in page
+    # Only that step is outdated.
+    assert page.count('#step-2" hreflang') == 1
+    assert page.count("#step-") == 1
+
+
+def test_a_draft_copied_from_a_version_keeps_its_translations(french):
+    draft = french.copy_as_draft()
+    assert draft.translations.count() == french.translations.count()
+    step = draft.translations.get(kind="step")
+    assert step.object_id == draft.steps.get(order=2).pk
+    assert not step.is_outdated(draft.steps.get(order=2))
+
+
+def test_export_writes_one_file_per_step_and_language_and_round_trips(french, tmp_path):
+    call_command("exportguide", "linkedin", str(tmp_path / "out"))
+    out = tmp_path / "out"
+    assert (out / "guide.fr.yaml").is_file()
+    text = (out / "steps" / "02-switch-the-toggle-off.fr.md").read_text()
+    assert text.startswith("---\ntitle: Désactivez le bouton\nenglish:\n  title: Switch the toggle")
+    assert text.endswith("---\nMettez-le sur Off.\n")
+    assert sorted(p.name for p in (out / "steps").glob("*.fr.md")) == [
+        "02-switch-the-toggle-off.fr.md"
+    ]
+    call_command("importguide", str(out))
+    again = GuideVersion.objects.drafts().get()
+    assert version_content(again) == version_content(french)
+    assert version_content(again)["translations"]["fr"]["steps"][0]["order"] == 2
+
+
+def test_outdated_translations_round_trip_as_outdated(french, guide_folder, tmp_path):
+    steps = list(STEPS)
+    steps[1] = ("ai-training", "Switch the toggle Off", "Set the toggle to Off and wait.")
+    write_guide(guide_folder, steps=steps)
+    second = create_draft(read_folder(guide_folder))
+    call_command("exportguide", "linkedin", str(tmp_path / "out"), "--draft")
+    third = create_draft(read_folder(tmp_path / "out"))
+    step = third.translations.get(kind="step")
+    assert step.is_outdated(third.steps.get(order=2))
+    assert version_content(third)["translations"] == version_content(second)["translations"]
+
+
+def rewrite(path, old, new):
+    path.write_text(path.read_text().replace(old, new))
+
+
+@pytest.mark.parametrize(
+    ("break_it", "file", "field"),
+    [
+        (lambda f: shutil.copy(f / "guide.fr.yaml", f / "guide.es.yaml"), "guide.es.yaml", "file"),
+        (lambda f: shutil.copy(f / "steps/02-step.fr.md", f / "steps/09-step.fr.md"), "steps/09-step.fr.md", "file"),
+        (lambda f: rewrite(f / "steps/02-step.fr.md", "english:", "colour: blue\nenglish:"), "steps/02-step.fr.md", "colour"),
+        (lambda f: rewrite(f / "steps/02-step.fr.md", "english:", "note: Une note\nenglish:"), "steps/02-step.fr.md", "note"),
+        (lambda f: rewrite(f / "steps/02-step.fr.md", "english:\n", "old_english:\n"), "steps/02-step.fr.md", "english"),
+        (lambda f: rewrite(f / "steps/02-step.fr.md", "title: Désactivez le bouton", "title: ''"), "steps/02-step.fr.md", "title"),
+        (lambda f: rewrite(f / "guide.fr.yaml", "region: eu", "region: us"), "guide.fr.yaml region_rules[0]", "starts"),
+        (lambda f: rewrite(f / "guide.fr.yaml", "  ai-training:", "  ai-dreams:"), "guide.fr.yaml", "controls.ai-dreams"),
+        (lambda f: rewrite(f / "faq/01-faq.fr.md", "question:", "question: [broken"), "faq/01-faq.fr.md", "YAML"),
+    ],
+    ids=["unknown language", "no English file", "unknown field", "nothing to translate",
+         "no english record", "empty title", "no such rule", "no such control", "broken yaml"],
+)  # fmt: skip
+def test_bad_translation_files_get_a_clear_error_and_change_nothing(
+    db, guide_folder, break_it, file, field
+):
+    write_french(guide_folder)
+    break_it(guide_folder)
+    with pytest.raises(ContentError) as error:
+        read_folder(guide_folder)
+    assert f"{file}: {field}" in str(error.value)
+    with pytest.raises(CommandError, match="nothing changed"):
+        call_command("importguide", str(guide_folder))
+    assert not GuideVersion.objects.exists() and not Translation.objects.exists()
+
+
+def test_the_shipped_guide_is_translated_into_french_and_german_completely(db, settings):
+    content = read_folder(settings.BASE_DIR / "content" / "linkedin")
+    for language in ("fr", "de"):
+        found = content["translations"][language]
+        assert found["guide"]["english"] == {k: content[k] for k in ("title", "summary", "intro")}
+        assert len(found["steps"]) == len(content["steps"])
+        assert len(found["faq"]) == len(content["faq"])
+        assert len(found["controls"]) == len(content["controls"])
+        assert len(found["region_rules"]) == sum(1 for r in content["region_rules"] if r["note"])
+        version = create_draft(content)
+        pieces = {(t.kind, t.object_id): t for t in version.translations.filter(language=language)}
+        for step in version.steps.all():
+            translation = pieces[("step", step.pk)]
+            assert not translation.is_outdated(step), (language, step.order)
+            assert translation.text["title"] != step.title
+        version.delete()
