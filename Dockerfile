@@ -8,8 +8,9 @@ RUN python -m venv /venv
 COPY requirements/base.txt requirements/base.txt
 RUN /venv/bin/pip install -r requirements/base.txt
 COPY . .
-# Static files are collected at build time, with a throw-away key.
-RUN SECRET_KEY=build-only DATA_DIR=/tmp/build-data /venv/bin/python manage.py collectstatic --noinput -v 0
+# Translations are compiled and static files collected at build time, with a throw-away key.
+RUN SECRET_KEY=build-only DATA_DIR=/tmp/build-data /venv/bin/python manage.py compiletranslations \
+    && SECRET_KEY=build-only DATA_DIR=/tmp/build-data /venv/bin/python manage.py collectstatic --noinput -v 0
 
 FROM python:3.13.9-slim-bookworm
 ENV PATH="/venv/bin:$PATH" \

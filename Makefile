@@ -40,6 +40,7 @@ audit: setup
 	$(PY) scripts/audit.py $(AUDIT_ARGS)
 
 setup: $(STAMP)
+	@$(PY) manage.py compiletranslations -v 0
 	@$(PY) manage.py collectstatic --noinput -v 0
 
 $(STAMP): requirements/base.txt requirements/dev.txt
