@@ -57,7 +57,9 @@ class FirstGuessLanguageMiddleware:
         if request.method not in ("GET", "HEAD") or translation.get_language_from_path(path):
             return self.get_response(request)
         other = next(code for code in settings.CONTENT_LANGUAGES)
-        if not is_valid_path(f"/{other}{path}", get_urlconf()):
+        with translation.override(other):  # language prefixes resolve in their language
+            translated_page = is_valid_path(f"/{other}{path}", get_urlconf())
+        if not translated_page:
             return self.get_response(request)  # not a page that has translations
         guess = preferred_language(request)
         if (
