@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from optout.guides.content import ContentError, create_draft, read_folder, version_content
-from optout.guides.models import GuideVersion, Translation
+from optout.guides.models import AuditEntry, GuideVersion, Translation
 from tests.factories import STEPS, write_french, write_guide
 
 
@@ -162,3 +162,111 @@ def test_the_shipped_guide_is_translated_into_french_and_german_completely(db, s
             assert not translation.is_outdated(step), (language, step.order)
             assert translation.text["title"] != step.title
         version.delete()
+
+
+@pytest.fixture
+def outdated(french, guide_folder):
+    """Version 2 rewords step 2's English; its French translation is kept, now outdated."""
+    steps = list(STEPS)
+    steps[1] = ("ai-training", "Switch the toggle Off", "Set the toggle to Off and wait.")
+    write_guide(guide_folder, steps=steps)
+    second = create_draft(read_folder(guide_folder))
+    second.publish("Reworded step 2")
+    return second
+
+
+@pytest.fixture
+def editor(client, db):
+    from django.contrib.auth.models import Group, User
+
+    from tests.conftest import ensure_roles
+
+    ensure_roles()
+    user = User.objects.create_user("erin", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return client
+
+
+def test_editors_see_outdated_translations_with_the_english_diff(editor, outdated):
+    guide_page = editor.get(f"/admin/guides/guide/{outdated.guide.pk}/change/").content.decode()
+    assert "<strong>1 outdated</strong>" in guide_page
+    url = f"/admin/guides/guideversion/{outdated.pk}/translations/"
+    assert f'href="{url}?state=outdated"' in guide_page
+    page = editor.get(url + "?state=outdated").content.decode()
+    assert "Step 2: Switch the toggle Off" in page
+    assert "<ins>the toggle</ins>" in page and "<del>it</del>" in page
+    assert "Mettez-le sur Off." in page  # the translation to bring up to date
+    assert "Désactivez le bouton" not in page  # the title did not change: not listed
+    assert "published and never changes" in page  # edits happen in a draft
+    assert page.count('<tr class="state-') == 1
+
+
+def test_editors_update_an_outdated_translation_in_a_draft(editor, outdated):
+    editor.post(f"/admin/guides/guide/{outdated.guide.pk}/start-draft/")
+    draft = GuideVersion.objects.drafts().get()
+    step = draft.steps.get(order=2)
+    url = f"/admin/guides/guideversion/{draft.pk}/translations/fr/step/{step.pk}/"
+    page = editor.get(url).content.decode()
+    assert "The English changed since this was translated." in page
+    assert "<ins>the toggle</ins>" in page
+    assert 'lang="fr"' in page and "Mettez-le sur Off." in page
+    response = editor.post(
+        url, {"title": "Désactivez le bouton", "body_md": "Mettez le bouton sur Off et patientez."}
+    )
+    assert response.status_code == 302
+    translation = draft.translations.get(kind="step", language="fr")
+    assert not translation.is_outdated(step)
+    assert translation.text["body_md"] == "Mettez le bouton sur Off et patientez."
+    listing = editor.get(f"/admin/guides/guideversion/{draft.pk}/translations/").content.decode()
+    assert "<strong>Outdated</strong>" not in listing and "Up to date" in listing
+    assert AuditEntry.objects.filter(
+        version=draft, detail__contains="French translation of Step 2"
+    ).exists()
+    # The published version is untouched: visitors still see the outdated note until publishing.
+    assert outdated.translations.get(kind="step", language="fr").is_outdated(
+        outdated.steps.get(order=2)
+    )
+
+
+def test_translation_edits_with_bad_input_keep_what_was_typed_and_save_nothing(editor, outdated):
+    editor.post(f"/admin/guides/guide/{outdated.guide.pk}/start-draft/")
+    draft = GuideVersion.objects.drafts().get()
+    step = draft.steps.get(order=2)
+    url = f"/admin/guides/guideversion/{draft.pk}/translations/fr/step/{step.pk}/"
+    response = editor.post(url, {"title": "x" * 301, "body_md": "Gardé."})
+    assert response.status_code == 400
+    assert "Gardé." in response.content.decode()
+    assert draft.translations.get(kind="step").text["body_md"] == "Mettez-le sur Off."
+    assert editor.get(url.replace("/fr/", "/es/")).status_code == 404
+    assert editor.get(url.replace(f"/{step.pk}/", "/999999/")).status_code == 404
+    # Emptying every field removes the translation: visitors see the English again.
+    assert editor.post(url, {"title": "", "body_md": ""}).status_code == 302
+    assert not draft.translations.filter(kind="step").exists()
+
+
+def test_published_translations_cannot_be_edited(editor, outdated):
+    step = outdated.steps.get(order=2)
+    url = f"/admin/guides/guideversion/{outdated.pk}/translations/fr/step/{step.pk}/"
+    response = editor.post(url, {"title": "Autre", "body_md": "Autre."})
+    assert response.status_code == 302
+    assert outdated.translations.get(kind="step").text["title"] == "Désactivez le bouton"
+
+
+def test_publishing_with_a_translated_change_summary(editor, french, client):
+    from django.contrib.auth.models import Group
+
+    user = editor.get("/admin/").wsgi_request.user
+    user.groups.add(Group.objects.get(name="Publishers"))
+    editor.post(f"/admin/guides/guide/{french.guide.pk}/start-draft/")
+    draft = GuideVersion.objects.drafts().get()
+    page = editor.get(f"/admin/guides/guideversion/{draft.pk}/publish/").content.decode()
+    assert "What changed, in French" in page and "What changed, in German" in page
+    response = editor.post(
+        f"/admin/guides/guideversion/{draft.pk}/publish/",
+        {"summary": "Clearer wording.", "summary_fr": "Formulation plus claire.", "summary_de": ""},
+    )
+    assert response.status_code == 302
+    assert "Formulation plus claire." in client.get("/fr/guides/linkedin/changes/").content.decode()
+    german = client.get("/de/guides/linkedin/changes/").content.decode()
+    assert "Clearer wording." in german

@@ -7,21 +7,25 @@ with their own permissions; every one of them, and every save, is written to the
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language_info
 
 from optout import clock
 
 from . import markdown
-from .forms import CheckForm, DraftForm, PublishForm, SourceKeysField
+from . import translation as translations
+from .forms import CheckForm, DraftForm, PublishForm, SourceKeysField, TranslationForm
 from .models import (
     AuditEntry,
     Control,
@@ -33,6 +37,7 @@ from .models import (
     Section,
     Source,
     Step,
+    Translation,
     VersionLocked,
 )
 
@@ -266,6 +271,16 @@ class GuideVersionAdmin(admin.ModelAdmin):
             path("<int:pk>/restore/", view(self.restore_view), name="guides_guideversion_restore"),
             path("<int:pk>/copy/", view(self.copy_view), name="guides_guideversion_copy"),
             path("markdown-preview/", view(self.markdown_preview), name="guides_markdown_preview"),
+            path(
+                "<int:pk>/translations/",
+                view(self.translations_view),
+                name="guides_guideversion_translations",
+            ),
+            path(
+                "<int:pk>/translations/<str:language>/<str:kind>/<int:object_id>/",
+                view(self.translation_view),
+                name="guides_guideversion_translation",
+            ),
             *super().get_urls(),
         ]
 
@@ -295,7 +310,10 @@ class GuideVersionAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 draft.publish(
-                    form.cleaned_data["summary"], form.cleaned_data["recheck"], request.user
+                    form.cleaned_data["summary"],
+                    form.cleaned_data["recheck"],
+                    request.user,
+                    translated_summaries=form.translated_summaries(),
                 )
             except (VersionLocked, PublishConflict) as exc:
                 form.add_error(None, str(exc))
@@ -312,6 +330,106 @@ class GuideVersionAdmin(admin.ModelAdmin):
             "current": draft.guide.published_number(),
         }
         return TemplateResponse(request, "admin/guides/publish.html", context, status=status)
+
+    def translations_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The translations of a version: outdated ones first, with the English diff since
+        each was translated, then missing and up-to-date ones."""
+        version = get_object_or_404(GuideVersion.objects.select_related("guide"), pk=pk)
+        if not self.has_view_permission(request, version):
+            raise PermissionDenied
+        rows = translations.review(version, missing=True)
+        state = request.GET.get("state", "")
+        if state in ("outdated", "missing", "translated"):
+            rows = [row for row in rows if row["state"] == state]
+        order = {"outdated": 0, "missing": 1, "translated": 2}
+        rows.sort(key=lambda row: order[row["state"]])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Translations of {version}",
+            "version": version,
+            "rows": rows,
+            "state": state,
+            "counts": translations.counts(version),
+            "languages": {
+                code: get_language_info(code)["name"] for code in settings.CONTENT_LANGUAGES
+            },
+            "can_edit": version.is_draft and self.has_change_permission(request, version),
+            "opts": self.opts,
+        }
+        return TemplateResponse(request, "admin/guides/translations.html", context)
+
+    def translation_view(
+        self, request: HttpRequest, pk: int, language: str, kind: str, object_id: int
+    ) -> HttpResponse:
+        version = get_object_or_404(GuideVersion.objects.select_related("guide"), pk=pk)
+        if language not in settings.CONTENT_LANGUAGES or kind not in Translation.FIELDS:
+            raise Http404("No such language or kind of piece")
+        piece = self._pieces(version).get((kind, object_id))
+        if piece is None:
+            raise Http404("No such piece in this version")
+        if not version.is_draft or not self.has_change_permission(request, version):
+            messages.error(
+                request,
+                "Published versions never change: start a new draft to change a translation.",
+            )
+            return redirect("admin:guides_guideversion_translations", version.pk)
+        english = Translation.english(kind, piece)
+        found = Translation.objects.filter(
+            version=version, language=language, kind=kind, object_id=object_id
+        ).first()
+        labels = {
+            field: piece._meta.get_field(field).verbose_name.capitalize() for field in english
+        }
+        form = TranslationForm(
+            request.POST or None,
+            initial=found.text if found else {},
+            english=english,
+            labels=labels,
+            language=language,
+        )
+        name = get_language_info(language)["name"]  # in English, like the rest of the admin
+        what = translations.label(kind, piece)
+        if request.method == "POST" and form.is_valid():
+            with transaction.atomic():
+                if not form.text():
+                    if found:
+                        found.delete()
+                    detail = f"Removed the {name} translation of {what}"
+                else:
+                    translation = found or Translation(
+                        version=version, language=language, kind=kind, object_id=object_id
+                    )
+                    translation.text = form.text()
+                    translation.source = english
+                    translation.updated_at = timezone.now()
+                    translation.save()
+                    detail = f"Updated the {name} translation of {what}"
+                AuditEntry.record(
+                    version.guide, version, AuditEntry.Action.EDIT, request.user, detail
+                )
+            messages.success(request, f"{detail}.")
+            return redirect("admin:guides_guideversion_translations", version.pk)
+        outdated = found is not None and found.is_outdated(piece)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{name} translation: {what}",
+            "version": version,
+            "form": form,
+            "found": found,
+            "outdated": outdated,
+            "changes": translations.english_changes(found, english) if found else [],
+            "opts": self.opts,
+        }
+        return TemplateResponse(
+            request,
+            "admin/guides/translation.html",
+            context,
+            status=400 if form.errors else 200,
+        )
+
+    @staticmethod
+    def _pieces(version: GuideVersion) -> dict:
+        return {(kind, piece.pk): piece for kind, piece in translations.pieces(version)}
 
     def restore_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         if request.method != "POST" or not request.user.has_perm("guides.publish_guideversion"):
@@ -414,6 +532,12 @@ class GuideAdmin(admin.ModelAdmin):
                 can_check=request.user.has_perm("guides.verify_guide"),
                 drafts=obj.versions.drafts(),
             )
+            newest = (
+                obj.versions.drafts().order_by("-pk").first() or obj.versions.published().first()
+            )
+            if newest is not None:
+                outdated = sum(o for _t, o in translations.counts(newest).values())
+                context.update(translations_of=newest, outdated_translations=outdated)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def start_draft_view(self, request: HttpRequest, pk: int) -> HttpResponse:

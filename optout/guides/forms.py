@@ -1,5 +1,7 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language_info
 
 from .models import GuideVersion
 
@@ -78,6 +80,22 @@ class PublishForm(forms.Form):
     def __init__(self, *args, controls: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recheck"].choices = controls
+        for code in settings.CONTENT_LANGUAGES:
+            name = get_language_info(code)["name"]  # in English, like the rest of the admin
+            self.fields[f"summary_{code}"] = forms.CharField(
+                label=f"What changed, in {name}",
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2, "lang": code}),
+                help_text=f"Optional. Without it, visitors reading in {name} see the English.",
+            )
+
+    def translated_summaries(self) -> dict[str, str]:
+        return {
+            code: text
+            for code in settings.CONTENT_LANGUAGES
+            if (text := self.cleaned_data.get(f"summary_{code}", "").strip())
+        }
 
     def clean_summary(self):
         summary = self.cleaned_data["summary"].strip()
@@ -103,3 +121,32 @@ class CheckForm(forms.Form):
         if day > self.today:
             raise ValidationError("The check cannot be in the future.")
         return day
+
+
+class TranslationForm(forms.Form):
+    """One piece of a draft in one language: a field per translatable field that has English.
+
+    Saving records today's English as what was translated, so the piece is up to date again.
+    Leaving every field empty removes the translation (visitors then see the English)."""
+
+    def __init__(self, *args, english: dict[str, str], labels: dict[str, str], language, **kw):
+        super().__init__(*args, **kw)
+        for field, text in english.items():
+            if not text:
+                continue
+            long = field.endswith("_md") or len(text) > 120
+            self.fields[field] = forms.CharField(
+                label=labels[field],
+                required=False,
+                strip=True,
+                max_length=20_000 if long else 300,
+                widget=forms.Textarea(
+                    attrs={"rows": 8 if field.endswith("_md") else 3, "lang": language}
+                )
+                if long
+                else forms.TextInput(attrs={"size": 80, "lang": language}),
+            )
+            self.fields[field].english = text
+
+    def text(self) -> dict[str, str]:
+        return {field: value for field, value in self.cleaned_data.items() if value}

@@ -116,9 +116,10 @@ def localize_change_summaries(versions: list[GuideVersion]) -> list[GuideVersion
     return versions
 
 
-def review(version: GuideVersion) -> list[dict]:
-    """Every translation of `version` with its piece, state and, where outdated, the English
-    diff field by field (what changed since it was translated). For editors."""
+def review(version: GuideVersion, *, missing: bool = False) -> list[dict]:
+    """Every translation of `version` (and, with `missing`, every piece without one) with its
+    piece, state and, where outdated, the English diff field by field since it was
+    translated. For editors."""
     version = GuideVersion.objects.with_content().get(pk=version.pk)
     found = {
         (t.kind, t.object_id, t.language): t for t in version.translations.exclude(kind=Kind.CHANGE)
@@ -126,30 +127,52 @@ def review(version: GuideVersion) -> list[dict]:
     rows = []
     for language in settings.CONTENT_LANGUAGES:
         for kind, piece in pieces(version):
-            translation = found.get((kind, piece.pk, language))
-            if translation is None:
-                continue
             english = Translation.english(kind, piece)
-            changes = [
-                {
-                    "field": field,
-                    "diff": word_diff(translation.source.get(field, ""), value),
-                    "translation": translation.text.get(field, ""),
-                }
-                for field, value in english.items()
-                if translation.text.get(field) and translation.source.get(field, "") != value
-            ]
+            translation = found.get((kind, piece.pk, language))
+            if translation is None and not (missing and any(english.values())):
+                continue
+            changes = english_changes(translation, english) if translation else []
+            state = "missing" if translation is None else "outdated" if changes else "translated"
             rows.append(
                 {
                     "language": language,
                     "kind": kind,
                     "piece": piece,
+                    "label": label(kind, piece),
                     "translation": translation,
+                    "state": state,
                     "outdated": bool(changes),
                     "changes": changes,
                 }
             )
     return rows
+
+
+def english_changes(translation: Translation, english: dict[str, str]) -> list[dict]:
+    """For each field the translation translates whose English changed since: the word diff
+    from the English it translated to today's, and the translation."""
+    return [
+        {
+            "field": field,
+            "diff": word_diff(translation.source.get(field, ""), value),
+            "translation": translation.text[field],
+        }
+        for field, value in english.items()
+        if translation.text.get(field) and translation.source.get(field, "") != value
+    ]
+
+
+def label(kind: str, piece) -> str:
+    """How editors recognise a piece: in English, the language it is written in."""
+    if kind == Kind.VERSION:
+        return "Title and introduction"
+    if kind == Kind.SECTION:
+        return f"Control: {piece.name}"
+    if kind == Kind.STEP:
+        return f"Step {piece.order}: {piece.title}"
+    if kind == Kind.FAQ:
+        return f"Question {piece.order}: {piece.question}"
+    return f"Region note: {piece.control.key}, {piece.region}, from {piece.starts or 'the start'}"
 
 
 def counts(version: GuideVersion) -> dict[str, tuple[int, int]]:
