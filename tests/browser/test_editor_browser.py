@@ -53,7 +53,7 @@ def test_an_editor_publishes_a_fix_and_a_visitor_sees_it_and_rechecks(site, brow
 
     # Publish with a summary, marking the AI-training control for re-checking.
     editor.get_by_role("link", name="Publish…").click()
-    editor.get_by_label("What changed").fill("LinkedIn moved the AI-training toggle.")
+    editor.get_by_label("What changed:", exact=True).fill("LinkedIn moved the AI-training toggle.")
     editor.get_by_label("Data for Generative AI Improvement").check()
     editor.get_by_role("button", name="Publish").click()
     expect(editor.locator(".messagelist")).to_contain_text("Published linkedin version 2.")
