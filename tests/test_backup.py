@@ -7,12 +7,14 @@ from optout.checklists.models import Checklist, Item
 from optout.guides.content import create_draft, read_folder, version_content
 from optout.guides.models import GuideVersion
 from tests.conftest import ensure_roles
+from tests.factories import write_french
 
 
 def test_backup_and_restore_round_trip_guides_versions_checklists_and_users(
     transactional_db, guide_folder, tmp_path
 ):
-    create_draft(read_folder(guide_folder)).publish("First")
+    write_french(guide_folder)  # translations are part of each version's content
+    create_draft(read_folder(guide_folder)).publish("First", translated_summaries={"fr": "Un"})
     ensure_roles()
     create_draft(read_folder(guide_folder)).publish("Second", ["ai-training"])
     create_draft(read_folder(guide_folder))  # an open draft
@@ -45,6 +47,8 @@ def test_backup_and_restore_round_trip_guides_versions_checklists_and_users(
         "items": list(Item.objects.values_list("control__key", "state", "version_number")),
     }
     assert after == before
+    assert before["content"][0]["translations"]["fr"]["steps"]
+    assert "Un" in visitor.get("/fr/guides/linkedin/changes/").content.decode()
     assert User.objects.get(username="erin").groups.get().name == "Editors"
     assert (
         Group.objects.get(name="Publishers")
