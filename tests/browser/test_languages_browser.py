@@ -44,7 +44,9 @@ def shipped_site(live_server, transactional_db):
 def test_every_page_in_french_and_german_has_no_axe_violations(
     shipped_site, browser, language, scheme
 ):
-    viewport = {"width": 390, "height": 844} if scheme == "light" else {"width": 1280, "height": 900}
+    viewport = (
+        {"width": 390, "height": 844} if scheme == "light" else {"width": 1280, "height": 900}
+    )
     context = browser.new_context(viewport=viewport, color_scheme=scheme, locale=language)
     page = context.new_page()
     for path in PAGES:
