@@ -270,3 +270,15 @@ def test_publishing_with_a_translated_change_summary(editor, french, client):
     assert "Formulation plus claire." in client.get("/fr/guides/linkedin/changes/").content.decode()
     german = client.get("/de/guides/linkedin/changes/").content.decode()
     assert "Clearer wording." in german
+
+
+def test_the_json_of_a_version_carries_its_translations(client, outdated):
+    data = client.get("/guides/linkedin.json").json()
+    assert data["steps"][1]["body"] == "Set the toggle to Off and wait."  # English, the source
+    step = data["translations"]["fr"]["steps"][0]
+    assert step == {
+        "order": 2,
+        "text": {"title": "Désactivez le bouton", "body": "Mettez-le sur Off."},
+        "english": {"title": "Switch the toggle Off", "body": "Set it to Off."},
+    }
+    assert data["translations"]["fr"]["guide"]["text"]["summary"] == "Trois réglages à désactiver."
