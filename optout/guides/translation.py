@@ -42,18 +42,23 @@ def pieces(version: GuideVersion):
 
 
 def apply(kind: str, piece, translation: Translation | None) -> str:
-    """Swap `piece`'s fields to `translation` where it has them; return the piece's state."""
+    """Swap `piece`'s fields to `translation` where it has them; return the piece's state.
+
+    `piece.english_fields` names the fields still shown in English (templates mark them
+    lang="en"), for a piece with no translation or only part of one."""
     english = Translation.english(kind, piece)
-    if not any(english.values()):
+    piece.english_fields = {field for field, value in english.items() if value}
+    if not piece.english_fields:
         return "empty"
     if translation is None:
         return "missing"
     outdated = translation.is_outdated(piece)
     for field, value in translation.text.items():
-        if field in english and english[field] and value:
+        if field in piece.english_fields and value:
             setattr(piece, field, value)
             if field.endswith("_md"):
                 setattr(piece, field[:-3] + "_html", translation.html.get(field, ""))
+            piece.english_fields.discard(field)
     return "outdated" if outdated else "translated"
 
 
@@ -66,6 +71,7 @@ def localize(version: GuideVersion, language: str | None = None) -> GuideVersion
     if language is None:
         for _kind, piece in pieces(version):
             piece.translation_state = "source"
+            piece.english_fields = set()
         version.translated_count = 0
         return version
     found = {
