@@ -286,3 +286,14 @@ def test_the_json_of_a_version_carries_its_translations(client, outdated):
         "english": {"title": "Switch the toggle Off", "body": "Set it to Off."},
     }
     assert data["translations"]["fr"]["guide"]["text"]["summary"] == "Trois réglages à désactiver."
+
+
+def test_listings_mark_what_is_still_in_english(client, french):
+    home = client.get("/de/").content.decode()
+    assert 'lang="en">Stop LinkedIn from training AI on your data</a>' in home
+    assert "Empêcher LinkedIn" in client.get("/fr/").content.decode()
+    client.post(
+        "/de/checklist/linkedin/ai-training/", {"state": "done"}, HTTP_SEC_FETCH_SITE="same-origin"
+    )
+    checklist = client.get("/de/checklist/").content.decode()
+    assert 'lang="en">Data for Generative AI Improvement</a>' in checklist
