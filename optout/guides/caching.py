@@ -1,7 +1,7 @@
 """The current version of a guide page, cached for visitors without a checklist.
 
-Such a visitor's page depends only on its language, the guide's published version, its last check, the chosen
-region and today's date, so that is the cache key, and its hash is the ETag. Publishing a new
+Such a visitor's page depends only on its language, the guide's published version, its last
+check, the chosen region and today's date, so that is the cache key, and its hash is the ETag. Publishing a new
 version changes the key at once for every app server (each asks the database for the current
 version number, one small query), so nobody is ever served the old version from a cache.
 """

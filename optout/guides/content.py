@@ -504,7 +504,12 @@ def _read_translations(c: _Checker, folder: Path, content: dict) -> dict:
                 c.add(rel, "file", "translates nothing: add the translated Markdown body")
                 continue
             language[kind].append({"order": entries[stem]["order"], **piece})
-    control_order = [item["key"] for item in content["controls"]]
+    return _in_order(found, [item["key"] for item in content["controls"]])
+
+
+def _in_order(found: dict, control_order: list[str]) -> dict:
+    """Translations in one fixed order, whichever way they were read, so content compares
+    equal: languages, then pieces in the order of the English."""
     for language in found.values():
         language["controls"].sort(key=lambda piece: control_order.index(piece["key"]))
         language["region_rules"].sort(
@@ -705,15 +710,7 @@ def _version_translations(version: GuideVersion, sections, keys) -> dict:
             language["guide"] = piece
         else:
             language[kind].append({**where[(kind, translation.object_id)], **piece})
-    control_order = [s.key for s in sections]
-    for language in found.values():
-        language["controls"].sort(key=lambda piece: control_order.index(piece["key"]))
-        language["region_rules"].sort(
-            key=lambda r: (r["control"], r["region"], r["starts"] or datetime.date.min)
-        )
-        language["steps"].sort(key=lambda piece: piece["order"])
-        language["faq"].sort(key=lambda piece: piece["order"])
-    return dict(sorted(found.items()))
+    return _in_order(found, [s.key for s in sections])
 
 
 class _Dumper(yaml.SafeDumper):

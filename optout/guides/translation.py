@@ -88,16 +88,17 @@ def localize(version: GuideVersion, language: str | None = None) -> GuideVersion
     return version
 
 
+def _for_versions(versions: list[GuideVersion], kind: str, language: str) -> dict:
+    """{version pk: its `kind` translation into `language`} for a listing, in one query."""
+    found = Translation.objects.filter(version__in=versions, language=language, kind=kind)
+    return {t.version_id: t for t in found}
+
+
 def localize_titles(versions: list[GuideVersion]) -> list[GuideVersion]:
     """Title and summary of each version, for listings (one query)."""
     language = content_language()
     if language and versions:
-        found = {
-            t.version_id: t
-            for t in Translation.objects.filter(
-                version__in=versions, language=language, kind=Kind.VERSION
-            )
-        }
+        found = _for_versions(versions, Kind.VERSION, language)
         for version in versions:
             version.translation_state = apply(Kind.VERSION, version, found.get(version.pk))
     return versions
@@ -106,20 +107,28 @@ def localize_titles(versions: list[GuideVersion]) -> list[GuideVersion]:
 def localize_change_summaries(versions: list[GuideVersion]) -> list[GuideVersion]:
     """Each version's "what changed" summary in the active language, where it has one."""
     language = content_language()
-    found = {}
-    if language and versions:
-        found = {
-            t.version_id: t
-            for t in Translation.objects.filter(
-                version__in=versions, language=language, kind=Kind.CHANGE
-            )
-        }
+    found = _for_versions(versions, Kind.CHANGE, language) if language and versions else {}
     for version in versions:
         if language is None:
             version.summary_state = "source"
         else:
             version.summary_state = apply(Kind.CHANGE, version, found.get(version.pk))
     return versions
+
+
+def section_names(version: GuideVersion) -> dict[str, str]:
+    """{control key: the section's name in the active language} (two small queries)."""
+    sections = list(version.sections.select_related("control"))
+    language = content_language()
+    found = {}
+    if language:
+        found = {
+            t.object_id: t
+            for t in version.translations.filter(language=language, kind=Kind.SECTION)
+        }
+    for section in sections:
+        apply(Kind.SECTION, section, found.get(section.pk))
+    return {section.key: section.name for section in sections}
 
 
 def review(version: GuideVersion, *, missing: bool = False) -> list[dict]:

@@ -21,7 +21,7 @@ from . import diff as differ
 from .content import version_content
 from .models import Guide, GuideVersion
 from .regions import Region
-from .translation import localize, localize_change_summaries
+from .translation import localize_change_summaries, section_names
 
 
 def region_or_404(request: HttpRequest) -> str | None:
@@ -44,8 +44,7 @@ def get_version_or_404(slug: str, number: int | None = None) -> GuideVersion:
 def guide_context(request: HttpRequest, version: GuideVersion, region: str | None) -> dict:
     """What the guide template needs; the checklist adds its own on top."""
     today = clock.today()
-    localize(version)
-    sections, _items, progress = guide_items(request, version, region)
+    sections, _items, progress = guide_items(request, version, region)  # localizes `version`
     signals = step_signals(version)
     for section in sections:
         for step in section.step_list:
@@ -98,8 +97,7 @@ def changes(request: HttpRequest, slug: str) -> HttpResponse:
     versions = list(guide.versions.public().order_by("-number"))
     if not versions:
         raise Http404("No published version")
-    current = localize(GuideVersion.objects.with_content().get(pk=versions[0].pk))
-    names = {section.key: section.name for section in current.sections.all()}
+    names = section_names(versions[0])
     localize_change_summaries(versions)
     for version in versions:
         version.recheck_names = [names.get(key, key) for key in version.recheck_controls]
@@ -130,8 +128,7 @@ def change(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     localize_change_summaries([new])
     context = {"guide": new.guide, "version": new, "previous": old}
     if old is not None:
-        shown = localize(GuideVersion.objects.with_content().get(pk=new.pk))
-        sections = {s.key: s.name for s in shown.sections.all()}
+        sections = section_names(new)
         context["diff"] = differ.diff(
             version_content(old), version_content(new), new.recheck_controls
         )
