@@ -149,3 +149,23 @@ def write_french(folder: Path, english_step_2: str = "Set it to Off.") -> Path:
         front_matter(entry, "Non. Cela protège seulement l'avenir.")
     )
     return folder
+
+
+def publish_shipped_guide(fr: str, de: str):
+    """The shipped LinkedIn guide (translated into French and German), then a second version
+    that adds a sentence to step 1, with its change summary translated as `fr` and `de`."""
+    from django.conf import settings
+
+    from optout.guides.content import install
+
+    first = install(settings.BASE_DIR / "content" / "linkedin")
+    draft = first.copy_as_draft()
+    step = draft.steps.get(order=1)
+    step.body_md += "\n\nIf you use the app, update it first."
+    step.save()
+    draft.publish(
+        "Step 1 mentions updating the app.",
+        ["ai-training"],
+        translated_summaries={"fr": fr, "de": de},
+    )
+    return draft

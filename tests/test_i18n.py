@@ -10,8 +10,8 @@ from django.conf import settings
 from django.test import Client
 from django.utils.translation import trans_real
 
-from optout.guides.content import install
 from optout.guides.models import GuideVersion
+from tests.factories import publish_shipped_guide
 
 SAME_SITE = {"HTTP_SEC_FETCH_SITE": "same-origin"}
 LANGUAGES = ["fr", "de"]
@@ -19,22 +19,11 @@ LANGUAGES = ["fr", "de"]
 
 @pytest.fixture
 def shipped(db):
-    """The shipped LinkedIn guide (translated into French and German), with a second version
-    whose change summary is translated too."""
-    first = install(settings.BASE_DIR / "content" / "linkedin")
-    draft = first.copy_as_draft()
-    step = draft.steps.get(order=1)
-    step.body_md += "\n\nIf you use the app, update it first."
-    step.save()
-    draft.publish(
-        "Step 1 mentions updating the app.",
-        ["ai-training"],
-        translated_summaries={
-            "fr": "L'étape 1 parle de mettre l'application à jour.",
-            "de": "Schritt 1 erwähnt, die App zuerst zu aktualisieren.",
-        },
+    """The shipped guide in two versions, the second with a translated change summary."""
+    return publish_shipped_guide(
+        fr="L'étape 1 parle de mettre l'application à jour.",
+        de="Schritt 1 erwähnt, die App zuerst zu aktualisieren.",
     )
-    return draft
 
 
 @pytest.fixture
