@@ -2,11 +2,13 @@
 Accept-Language as a first guess only, switcher, hreflang and lang attributes."""
 
 import re
+from gettext import GNUTranslations
 from html.parser import HTMLParser
 
 import pytest
 from babel.messages.pofile import read_po
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils.translation import trans_real
 
@@ -251,10 +253,38 @@ def test_change_summaries_are_translated_in_the_list_and_the_feed(shipped, clien
     assert GuideVersion.objects.public().count() == 2
 
 
-def test_admin_stays_in_english_whatever_the_browser_asks(db, admin_client):
-    page = admin_client.get("/admin/", headers={"accept-language": "fr"})
-    assert page.status_code in (200, 302)
-    assert 'lang="en"' in page.content.decode() or page.status_code == 302
+def test_admin_stays_in_english_whatever_the_browser_asks(shipped, admin_client):
+    page = admin_client.get("/admin/guides/guide/", headers={"accept-language": "fr"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<html lang="en"' in html and "Select guide to change" in html
+
+
+def test_the_sitemap_lists_every_language_and_robots_keep_checklists_out(shipped, client):
+    sitemap = client.get("/sitemap.xml").content.decode()
+    for path in ("/guides/linkedin/", "/fr/guides/linkedin/", "/de/guides/linkedin/"):
+        assert f"<loc>http://testserver{path}</loc>" in sitemap
+    assert 'hreflang="de" href="http://testserver/de/guides/linkedin/"' in sitemap
+    assert 'hreflang="x-default" href="http://testserver/guides/linkedin/"' in sitemap
+    robots = client.get("/robots.txt").content.decode()
+    for path in ("/checklist/", "/fr/checklist/", "/de/checklist/"):
+        assert f"Disallow: {path}" in robots
+
+
+def test_compiletranslations_compiles_catalogues_and_names_a_broken_one(settings, tmp_path):
+    folder = tmp_path / "locale" / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "django.po").write_text(
+        'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Hello"\nmsgstr "Bonjour"\n'
+    )
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    call_command("compiletranslations", verbosity=0)
+    with (folder / "django.mo").open("rb") as file:
+        assert GNUTranslations(file).gettext("Hello") == "Bonjour"
+    (folder / "django.po").write_text('msgid "Hello"\nthis line is not a catalogue entry\n')
+    with pytest.raises(CommandError, match=r"django\.po cannot be read"):
+        call_command("compiletranslations", verbosity=0)
 
 
 def test_the_checks_above_do_catch_an_untranslated_string(misses):

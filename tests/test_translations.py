@@ -1,5 +1,6 @@
 """Guide content in French and German: import, export, fallback and freshness."""
 
+import io
 import shutil
 
 import pytest
@@ -99,7 +100,9 @@ def test_export_writes_one_file_per_step_and_language_and_round_trips(french, tm
     assert sorted(p.name for p in (out / "steps").glob("*.fr.md")) == [
         "02-switch-the-toggle-off.fr.md"
     ]
-    call_command("importguide", str(out))
+    output = io.StringIO()
+    call_command("importguide", str(out), stdout=output)
+    assert "Translations into fr: 5 pieces, 0 outdated" in output.getvalue()
     again = GuideVersion.objects.drafts().get()
     assert version_content(again) == version_content(french)
     assert version_content(again)["translations"]["fr"]["steps"][0]["order"] == 2

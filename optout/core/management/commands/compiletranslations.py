@@ -25,7 +25,7 @@ class Command(BaseCommand):
                     continue
                 with po.open("rb") as file:
                     try:
-                        catalog = read_po(file, locale=po.parts[-3])
+                        catalog = read_po(file, locale=po.parts[-3], abort_invalid=True)
                     except Exception as exc:  # Babel raises several kinds for a broken file
                         raise CommandError(f"{po} cannot be read: {exc}") from exc
                 with mo.open("wb") as file:
