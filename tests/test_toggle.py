@@ -78,8 +78,8 @@ def test_htmx_swaps_only_the_item_the_progress_and_the_announcement(client, publ
     assert "<html" not in html
     assert 'id="item-linkedin-ai-training"' in html
     assert 'id="toggle-item-linkedin-ai-training"' in html  # the same id keeps keyboard focus
-    assert '<div class="progress" id="progress-linkedin" hx-swap-oob="true">' in html
-    assert '<div hx-swap-oob="innerHTML:#announcer">' in html
+    assert '<div class="progress" id="progress-linkedin" data-hx-swap-oob="true">' in html
+    assert '<div data-hx-swap-oob="innerHTML:#announcer">' in html
     assert "Data for Generative AI Improvement: done. 1 of 3 done." in html
     assert 'name="region" value="us"' in html
     assert response.cookies[settings.CHECKLIST_COOKIE_NAME]
