@@ -1,6 +1,7 @@
 """optout settings: one file, read from the environment. README lists every variable."""
 
 import datetime
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -35,6 +36,20 @@ def envint(name: str, default: int) -> int:
 
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def envnetworks(name: str, default: str) -> list[str]:
+    """Addresses or networks (CIDR), comma-separated, or "*" for any."""
+    items = envlist(name, default)
+    for item in items:
+        if item != "*":
+            try:
+                ipaddress.ip_network(item)
+            except ValueError:
+                raise ImproperlyConfigured(
+                    f"{name} must list IP addresses or networks such as 10.0.0.0/8, not {item!r}"
+                ) from None
+    return items
 
 
 # Everything a running site writes (SQLite file, uploads, the generated secret key) lives here.
@@ -85,7 +100,11 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "optout.middleware.PermissionsPolicyMiddleware",
+    # Early, so that the health check and cached pages (answered before the rest) carry it too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers /healthz under any Host name (a container's health check asks for 127.0.0.1).
+    "optout.middleware.HealthCheckMiddleware",
     # The language comes from the URL; an unprefixed page is English. A first visit from outside
     # the site is sent to the language its Accept-Language asks for (optout.i18n).
     "django.middleware.locale.LocaleMiddleware",
@@ -97,7 +116,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -149,26 +167,36 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 def _cache(url: str) -> dict:
     if url.startswith(("redis://", "rediss://")):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    if url in ("", "locmem://"):
+    if url in ("", "db://"):
+        return {
+            "BACKEND": "optout.cache.DatabaseCache",
+            "LOCATION": "optout_cache",  # created by `createcachetable` (bin/start runs it)
+            # Rate-limit counters must not be culled to make room; expired entries still are.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    if url == "locmem://":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if url == "dummy://":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    raise ImproperlyConfigured(f"CACHE_URL must be redis://..., locmem:// or dummy://, not {url!r}")
+    raise ImproperlyConfigured(
+        f"CACHE_URL must be db://, redis://..., locmem:// or dummy://, not {url!r}"
+    )
 
 
-# One cache per process by default; give several app servers one Redis so that rate limits,
-# login lockouts and cached pages are shared.
+# Rate limits, login lockouts and the stamps that invalidate cached pages must be the same for
+# every worker of every app server: by default they live in the database (a cache table), or
+# in Redis when there is one. `locmem://` keeps one cache per process (one worker only).
 CACHES = {"default": _cache(os.environ.get("CACHE_URL", ""))}
-# Login lockouts must be shared by every process: in Redis when there is one, otherwise in a
-# database table (created by `migrate` through `createcachetable` in bin/start).
-CACHES["logins"] = (
+# Rendered guide pages: shared through Redis when there is one, otherwise kept by each process
+# (their keys name the published version, so a process never serves an outdated page).
+CACHES["pages"] = (
     CACHES["default"]
     if "redis" in CACHES["default"]["BACKEND"]
-    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "login_cache"}
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
 )
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "optout.security.LoginBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
@@ -232,9 +260,16 @@ PERMISSIONS_POLICY = (
     "microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"
 )
 
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if envbool("SECURE_PROXY_SSL_HEADER") else None
-)
+# The reverse proxies trusted to say who the client is and which scheme it used, with gunicorn's
+# own name and default: gunicorn takes the scheme (X-Forwarded-Proto) only from these addresses,
+# and optout.ratelimit takes the client's address from X-Forwarded-For only when the request
+# comes from one of them. From anyone else, X-Forwarded-* headers are ignored.
+FORWARDED_ALLOW_IPS = envnetworks("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+if envbool("SECURE_PROXY_SSL_HEADER"):
+    raise ImproperlyConfigured(
+        "SECURE_PROXY_SSL_HEADER is no longer used: it trusted X-Forwarded-Proto from anyone. "
+        "Remove it and set FORWARDED_ALLOW_IPS to your reverse proxy's address instead."
+    )
 HTTPS = not LOCAL_HTTP
 SECURE_SSL_REDIRECT = HTTPS and envbool("SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # health checks speak plain http inside the container
@@ -252,7 +287,9 @@ CSRF_COOKIE_HTTPONLY = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No IP address in any line (a Host header or an error message can hold one).
+    "filters": {"no_addresses": {"()": "optout.logs.NoAddresses"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_addresses"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
@@ -283,21 +320,19 @@ GUIDE_STALE_AFTER_DAYS = envint("GUIDE_STALE_AFTER_DAYS", 90)
 # Uploaded screenshots are capped at 2 MB; the request around them may be a little larger.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 
-# Admin login: five failures lock a username out for an hour. Attempts are counted in the cache
-# (not the database) and keyed by username only, so nothing about who tried (no IP address, no
-# user agent) is stored, and the counts expire by themselves.
+# Admin login: ADMIN_LOGIN_FAILURE_LIMIT wrong passwords for one username from one client lock
+# that pair out for an hour, so nobody elsewhere can lock an admin out; ADMIN_LOGIN_CLIENT_FAILURE_LIMIT
+# failures from one client, whatever the usernames, lock that client out (password spraying).
+# Both are counted in the cache under keyed hashes of the client (optout.ratelimit), so nothing
+# about who tried (no IP address, no user agent) is stored, and the counts expire by themselves.
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
-AXES_CACHE = "logins"
+AXES_CACHE = "default"
 AXES_FAILURE_LIMIT = envint("ADMIN_LOGIN_FAILURE_LIMIT", 5)
+ADMIN_LOGIN_CLIENT_FAILURE_LIMIT = envint("ADMIN_LOGIN_CLIENT_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = datetime.timedelta(hours=1)
-AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_CLIENT_IP_CALLABLE = "optout.security.no_client_address"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "optout.security.hashed_client"
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 OTP_TOTP_ISSUER = "optout"
-SILENCED_SYSTEM_CHECKS = [
-    # axes would like the client's IP address in the lockout key. We do not record visitors'
-    # addresses; lockout is per username, and checklist/resume endpoints have their own limits.
-    "axes.W006",
-]

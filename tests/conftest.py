@@ -2,7 +2,7 @@ import importlib
 
 import pytest
 from django.apps import apps
-from django.core.cache import cache
+from django.core.cache import caches
 
 from optout.guides.content import create_draft, read_folder
 from tests.factories import write_guide
@@ -10,8 +10,9 @@ from tests.factories import write_guide
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # Rate-limit counters live in the cache: every test starts with none.
-    cache.clear()
+    # Rate-limit counters and rendered pages live in the caches: every test starts with none.
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

@@ -20,3 +20,11 @@ STATIC_ROOT.mkdir(exist_ok=True)
 # which a shared in-memory database does not have.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
+
+# Each test starts with empty caches (tests/conftest.py), including tests without a database, so
+# the test process keeps its caches in memory. Servers that tests start run the production
+# settings (the shared database cache), and tests/test_cache.py tests that cache itself.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}

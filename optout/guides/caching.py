@@ -11,7 +11,7 @@ import hashlib
 import re
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -65,13 +65,13 @@ def cached_page(request: HttpRequest, key: str, render=None) -> HttpResponse | N
     etag = f'"{digest}-gz"' if gzipped else f'"{digest}"'
     response = get_conditional_response(request, etag=etag)
     if response is None:
-        cached = cache.get(key)
+        cached = caches["pages"].get(key)
         if cached is None:
             if render is None:
                 return None
             html = render().content
             cached = (html, gzip.compress(html, 6))
-            cache.set(key, cached, settings.PAGE_CACHE_SECONDS)
+            caches["pages"].set(key, cached, settings.PAGE_CACHE_SECONDS)
         response = HttpResponse(cached[1] if gzipped else cached[0])
         if gzipped:
             response["Content-Encoding"] = "gzip"
