@@ -1,5 +1,6 @@
 """Security headers, cookies, deploy checks and the admin's login defences."""
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -120,32 +121,51 @@ def login(client, username, password, **extra):
     )
 
 
-def test_repeated_admin_login_failures_lock_the_account_without_recording_the_address(db):
-    caches["logins"].clear()
+def test_repeated_failures_lock_a_username_out_only_for_the_client_that_made_them(db):
     User.objects.create_superuser("ada", password="correct horse battery staple")
-    client = Client(REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT="Evil/1.0")
+    mallory = Client(REMOTE_ADDR="203.0.113.9")
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        assert login(client, "ada", "wrong").status_code == 200
-    assert login(client, "ada", "wrong").status_code == 429
-    locked = login(client, "ada", "correct horse battery staple")
+        assert login(mallory, "ada", "wrong").status_code == 200
+    assert login(mallory, "ada", "wrong").status_code == 429
+    locked = login(mallory, "ada", "correct horse battery staple")
     assert locked.status_code == 429
     assert "Too many failed logins" in locked.content.decode()
+
+    # Ada, elsewhere, is not locked out by someone else's guesses.
+    ada = Client(REMOTE_ADDR="198.51.100.7")
+    assert login(ada, "ada", "correct horse battery staple").status_code == 302
+
+
+def test_one_client_guessing_across_many_usernames_is_locked_out(db, settings):
+    settings.ADMIN_LOGIN_CLIENT_FAILURE_LIMIT = 6
+    User.objects.create_superuser("ada", password="correct horse battery staple")
+    sprayer = Client(REMOTE_ADDR="203.0.113.9")
+    for i in range(6):  # one guess each: no username reaches its own limit
+        assert login(sprayer, f"editor{i}", "Summer2026!").status_code == 200
+    assert login(sprayer, "ada", "correct horse battery staple").status_code == 429
+    assert login(Client(REMOTE_ADDR="198.51.100.7"), "ada", "wrong").status_code == 200
+
+
+def test_login_failures_are_counted_without_anything_that_identifies_the_client(db):
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
+    client = Client(REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT="Evil/1.0")
+    for _ in range(3):
+        login(client, "ada", "wrong")
     assert not AccessAttempt.objects.exists()
     assert not AccessLog.objects.exists()
     assert not AccessFailureLog.objects.exists()
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT cache_key, value FROM login_cache")
-        stored = " ".join(str(cell) for row in cursor.fetchall() for cell in row)
-    assert "203.0.113.9" not in stored and "Evil" not in stored
-    caches["logins"].clear()
+    stored = caches["default"]._cache  # what the cache holds, keys and pickled values
+    assert stored, "the failures are counted in the cache"
+    everything = b" ".join(key.encode() + b" " + value for key, value in stored.items())
+    assert b"203.0.113.9" not in everything and b"Evil" not in everything
+    # Not even a plain hash of the address, which anyone could reverse by trying them all.
+    for plain in ("203.0.113.9", "ada203.0.113.9"):
+        assert hashlib.sha256(plain.encode()).hexdigest().encode() not in everything
 
 
 def test_staff_with_a_totp_device_must_give_its_code(db):
-    caches["logins"].clear()
+    caches["default"].clear()
     user = User.objects.create_superuser("ada", password="correct horse battery staple")
     device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     client = Client()
@@ -158,7 +178,7 @@ def test_staff_with_a_totp_device_must_give_its_code(db):
 
 
 def test_staff_without_a_device_log_in_with_their_password(db):
-    caches["logins"].clear()
+    caches["default"].clear()
     User.objects.create_superuser("bea", password="correct horse battery staple")
     client = Client()
     assert login(client, "bea", "correct horse battery staple").status_code == 302
