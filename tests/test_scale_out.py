@@ -3,7 +3,6 @@
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -20,22 +19,7 @@ from django.db import connection
 from optout.guides.content import create_draft, read_folder
 from optout.guides.models import Guide
 from tests.factories import write_guide
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    return (
-        f"postgres://{urllib.parse.quote(db['USER'])}:{urllib.parse.quote(db['PASSWORD'])}"
-        f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.processes import database_url, free_port
 
 
 class Server:
@@ -53,7 +37,7 @@ class Server:
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         self.log = log
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "optout.wsgi:application", "--bind",
+            [sys.executable, "-m", "gunicorn", "optout.asgi:application", "--bind",
              f"127.0.0.1:{self.port}", "--workers", "1", "--config", "python:optout.gunicorn_conf"],
             cwd=settings.BASE_DIR, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
         )  # fmt: skip

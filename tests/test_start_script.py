@@ -1,61 +1,17 @@
 """bin/start, the script `make run` and the Docker image both use, run as the image runs it."""
 
+import json
 import os
-import signal
-import socket
+import re
 import subprocess
 import sys
-import time
+import urllib.error
 import urllib.request
-from pathlib import Path
 
+import pytest
 from django.conf import settings
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(data_dir: Path, port: int, **extra) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-        "DJANGO_SETTINGS_MODULE": "optout.settings",
-        "DATA_DIR": str(data_dir),
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-        "SECRET_KEY": "a-secret-for-this-test-only-" + "s" * 30,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        **extra,
-    }
-    for name in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "OPTOUT_LOCAL_HTTP"):
-        env.pop(name, None)
-    return subprocess.Popen(
-        [str(settings.BASE_DIR / "bin" / "start")], cwd=settings.BASE_DIR, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-    )  # fmt: skip
-
-
-def wait_for(url: str, process: subprocess.Popen) -> str:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return response.read().decode()
-        except OSError:
-            if process.poll() is not None:
-                raise AssertionError(process.stdout.read()) from None
-            time.sleep(0.3)
-    raise AssertionError("the site did not start")
-
-
-def stop(process: subprocess.Popen) -> str:
-    os.killpg(process.pid, signal.SIGTERM)
-    out, _ = process.communicate(timeout=20)
-    return out
+from tests.processes import free_port, start, stop, wait_for
 
 
 def test_the_start_script_migrates_installs_the_guide_and_serves_it(tmp_path):
@@ -92,3 +48,34 @@ def test_app_servers_can_leave_migrations_to_one_job(tmp_path):
     finally:
         out = stop(process)
     assert "Applying" not in out and "Installed the shipped guide" not in out
+
+
+def healthcheck_command() -> list[str]:
+    """The Dockerfile's HEALTHCHECK command, exactly as Docker runs it."""
+    dockerfile = (settings.BASE_DIR / "Dockerfile").read_text().replace("\\\n", " ")
+    match = re.search(r"^HEALTHCHECK .*? CMD (\[.*\])$", dockerfile, re.MULTILINE)
+    assert match, "the Dockerfile has no HEALTHCHECK with an exec-form CMD"
+    return json.loads(match.group(1))
+
+
+def test_the_docker_health_check_passes_with_a_narrow_allowed_hosts(tmp_path):
+    port = free_port()
+    process = start(tmp_path, port, ALLOWED_HOSTS="optout.example.org")
+    env = {  # the image's environment: gunicorn's BIND, the image's python first on PATH
+        **os.environ,
+        "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}",
+        "BIND": f"127.0.0.1:{port}",
+    }
+    try:
+        wait_for(f"http://127.0.0.1:{port}/healthz", process)
+        check = subprocess.run(healthcheck_command(), env=env, capture_output=True, timeout=10)
+        assert check.returncode == 0, check.stderr.decode()
+        # Every other page still refuses a host name the site does not serve.
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/guides/linkedin/", timeout=10)
+        assert refused.value.code == 400
+    finally:
+        stop(process)
+    # A server that is down is unhealthy.
+    check = subprocess.run(healthcheck_command(), env=env, capture_output=True, timeout=10)
+    assert check.returncode != 0
