@@ -13,17 +13,24 @@ import re
 # ipaddress decides which of them are.
 _IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
 _IPV6 = re.compile(
-    r"(?<![\w.:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:\.[\d.]+)?(?:%\w+)?(?![\w.:])"
+    r"(?<![\w.:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,8}(?:\.[\d.]+)?(?:%\w+)?(?![\w.])"
 )
 REDACTED = "[address]"
 
 
 def _replace(match: re.Match) -> str:
-    try:
-        ipaddress.ip_address(match.group(0).split("%")[0])
-    except ValueError:
-        return match.group(0)
-    return REDACTED
+    text = match.group(0)
+    # "ip=2001:db8::1: error" ends in the colon of the sentence, not of the address.
+    for candidate, rest in (
+        (text, ""),
+        (text.rstrip(":"), ":" * (len(text) - len(text.rstrip(":")))),
+    ):
+        try:
+            ipaddress.ip_address(candidate.split("%")[0])
+        except ValueError:
+            continue
+        return REDACTED + rest
+    return text
 
 
 def redact_addresses(text: str) -> str:
