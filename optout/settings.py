@@ -57,10 +57,15 @@ DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "data")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
+# Without SECRET_KEY, a key is generated once into the data folder. Visitors' checklist cookies
+# are signed with it: `backup` saves it and `restore` puts it back.
+SECRET_KEY_FILE = DATA_DIR / "secret_key"
+
+
 def _secret_key() -> str:
     if key := os.environ.get("SECRET_KEY"):
         return key
-    path = DATA_DIR / "secret_key"
+    path = SECRET_KEY_FILE
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)

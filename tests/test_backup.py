@@ -64,3 +64,38 @@ def test_backup_and_restore_round_trip_guides_versions_checklists_and_users(
 def test_restore_refuses_a_missing_file(db, tmp_path):
     with pytest.raises(CommandError, match="does not exist"):
         call_command("restore", str(tmp_path / "nope.json"))
+
+
+def test_the_generated_secret_key_is_backed_up_and_restored_into_a_new_data_folder(
+    db, tmp_path, settings, monkeypatch, capsys
+):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    settings.SECRET_KEY = "the-key-this-site-generated-" + "g" * 30
+    call_command("backup", str(tmp_path / "backup.json"))
+    saved = tmp_path / "backup.json.secret_key"
+    assert saved.read_text().strip() == settings.SECRET_KEY
+    assert saved.stat().st_mode & 0o777 == 0o600
+    assert "restore` puts it back" in capsys.readouterr().out
+
+    # A new data folder generated a key of its own; restoring puts the old one back.
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY = "a-new-data-folder-key-" + "n" * 30
+    settings.SECRET_KEY_FILE = tmp_path / "new-data" / "secret_key"
+    settings.SECRET_KEY_FILE.parent.mkdir()
+    settings.SECRET_KEY_FILE.write_text(settings.SECRET_KEY)
+    call_command("restore", str(tmp_path / "backup.json"), "--replace")
+    assert settings.SECRET_KEY_FILE.read_text() == old_key
+    assert "Restart the app servers" in capsys.readouterr().out
+
+
+def test_a_key_from_the_environment_is_not_written_and_must_match_on_restore(
+    db, tmp_path, settings, monkeypatch, capsys
+):
+    monkeypatch.setenv("SECRET_KEY", settings.SECRET_KEY)
+    call_command("backup", str(tmp_path / "backup.json"))
+    assert not (tmp_path / "backup.json.secret_key").exists()
+    assert "restore with the same SECRET_KEY" in capsys.readouterr().out
+
+    (tmp_path / "backup.json.secret_key").write_text("a-key-saved-by-an-older-backup")
+    with pytest.raises(CommandError, match="SECRET_KEY is set to another one"):
+        call_command("restore", str(tmp_path / "backup.json"), "--replace")
