@@ -48,7 +48,7 @@ class Server:
             [str(ROOT / "bin" / "start")], cwd=ROOT, env=self.env,
             stdout=self.log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a first migration on a busy machine
         while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(f"{self.url}/healthz", timeout=2)

@@ -1,14 +1,16 @@
-"""ASGI entry point: gunicorn's asyncio worker serves this (see optout.gunicorn_conf)."""
+"""ASGI entry point for gunicorn's asyncio workers (see optout.gunicorn_conf).
+
+The site is plain synchronous Django. asgiref's WsgiToAsgi reads each request (headers and body)
+without holding the worker, then runs the whole request through the WSGI handler in one thread
+hop; Django's own ASGI handler would hop between the event loop and a thread around every
+middleware.
+"""
 
 import os
-import warnings
 
-from django.core.asgi import get_asgi_application
+from asgiref.wsgi import WsgiToAsgi
+from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "optout.settings")
 
-# Files (whitenoise's static files, uploaded screenshots) are read in a thread under ASGI, as
-# Django says once per process; that is fine for files this small.
-warnings.filterwarnings("ignore", "StreamingHttpResponse must consume synchronous iterators")
-
-application = get_asgi_application()
+application = WsgiToAsgi(get_wsgi_application())

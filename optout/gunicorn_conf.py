@@ -1,8 +1,8 @@
 """gunicorn settings for bin/start and the Docker image.
 
 - Workers that a slow client cannot hold: gunicorn's asyncio (ASGI) worker reads requests
-  without tying up the worker, so a client that dribbles its headers costs a socket, not a
-  worker, and Django runs each request once it has fully arrived.
+  without tying up the worker, so a client that dribbles its headers or body costs a socket,
+  not a worker, and Django runs each request once it has fully arrived (optout.asgi).
 - One structured access-log line per request, without the client's address, query string,
   cookies or user agent; no IP address in the error log either (optout.logs).
 - No control socket: gunicorn's default is one path per user, shared by every instance.
@@ -15,6 +15,7 @@ from gunicorn import glogging
 from optout.logs import NoAddresses
 
 worker_class = "asgi"
+asgi_lifespan = "off"  # Django has no startup or shutdown hooks to run
 accesslog = "-"
 errorlog = "-"
 access_log_format = 'method=%(m)s path="%(U)s" status=%(s)s bytes=%(B)s duration_ms=%(M)s'
