@@ -55,7 +55,11 @@ def change_form_data(client, draft) -> dict:
         if 'type="checkbox"' in tag and "checked" not in tag:
             continue
         value = re.search(r'value="([^"]*)"', tag)
-        data[name.group(1)] = html.unescape(value.group(1)) if value else ""
+        value = html.unescape(value.group(1)) if value else ""
+        if 'type="checkbox"' in tag and name.group(1).endswith("-source_keys"):
+            data.setdefault(name.group(1), []).append(value)  # ticked sources: a list
+        else:
+            data[name.group(1)] = value
     for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S):
         if "__prefix__" not in name:
             data[name] = html.unescape(body.lstrip("\n"))
@@ -318,14 +322,14 @@ def test_bad_input_in_the_draft_form_is_a_form_error_never_a_500(client, publish
     data[step_field(data, "Switch the toggle Off", "order")] = data[
         step_field(data, "Open Settings & Privacy", "order")
     ]
-    data[step_field(data, "Open Settings & Privacy", "source_keys")] = "seed-000, seed-999"
+    data[step_field(data, "Open Settings & Privacy", "source_keys")] = ["seed-000", "seed-999"]
     data[step_field(data, "Find the research setting", "link")] = "javascript:alert(1)"
     data["title"] = ""
     response = client.post(f"/admin/guides/guideversion/{draft.pk}/change/", data)
     page = response.content.decode()
     assert response.status_code == 200
     assert "has the same order number" in page
-    assert "Unknown source(s): seed-999" in page
+    assert "seed-999 is not a source of this draft" in page
     assert "Enter a valid URL" in page
     assert "This field is required" in page
     assert Step.objects.filter(version=draft, link__startswith="javascript").count() == 0
