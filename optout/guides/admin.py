@@ -195,10 +195,16 @@ class FaqInline(DraftInlineMixin, admin.StackedInline):
     classes = ["optout-sortable", "collapse"]
 
 
-class RegionRuleInline(DraftInlineMixin, admin.TabularInline):
+class RegionRuleInline(DraftInlineMixin, admin.StackedInline):
     model = RegionRule
     form = RuleForm
-    fields = ["control", "region", "starts", "ends", "uses_data_by_default", "note", "source_keys"]
+    # Stacked, not tabular: the list of sources to tick needs the width.
+    fields = [
+        ("control", "region"),
+        ("starts", "ends", "uses_data_by_default"),
+        "note",
+        "source_keys",
+    ]
     classes = ["collapse"]
 
 
