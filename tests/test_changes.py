@@ -1,11 +1,13 @@
 """What visitors see of changes: the changes page, the step-by-step diff, the feed, the JSON."""
 
+import datetime
 import json
 import xml.etree.ElementTree as ET
 
 import pytest
 
 from optout.guides.content import create_draft, read_folder, version_content
+from optout.guides.models import GuideVersion, Step
 from tests.factories import FAQ, STEPS, write_guide
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -115,3 +117,88 @@ def test_publishing_shows_the_new_version_at_once_everywhere(client, published, 
         "Version 2" in client.get("/").content.decode()
         or "version 2" in client.get("/").content.decode()
     )
+
+
+def _second_version(published, change) -> GuideVersion:
+    """Version 2: version 1 with `change(draft)` applied through the models."""
+    draft = published.copy_as_draft()
+    change(draft)
+    draft.publish("Version 2")
+    return draft
+
+
+def test_a_version_whose_only_change_is_the_summary_says_so(client, published):
+    def change(draft):
+        draft.summary = "Two settings and a form to switch off."
+        draft.save()
+
+    _second_version(published, change)
+    page = client.get("/guides/linkedin/changes/2/").content.decode()
+    assert "did not change" not in page
+    assert "<h2>Title, summary and introduction</h2>" in page
+    assert "<dt>Summary</dt>" in page
+    assert "<del>Three</del> <ins>Two</ins> settings <ins>and a form</ins> to switch off." in page
+
+
+def test_the_diff_shows_region_rule_dates_notes_and_sources(client, published):
+    def change(draft):
+        rule = draft.region_rules.get(region="eu", starts="2025-11-03")
+        rule.starts = datetime.date(2025, 11, 4)
+        rule.note = "From the 4th."
+        rule.source_keys = ["seed-000", "seed-003"]
+        rule.save()
+
+    _second_version(published, change)
+    page = client.get("/guides/linkedin/changes/2/").content.decode()
+    assert "Region rule: EU, 2025-11-04 to open end: uses data by default" in page
+    assert '<dt>Dates</dt><dd lang="en">EU, <del>2025-11-03</del> <ins>2025-11-04</ins>' in page
+    assert '<dt>Note</dt><dd lang="en"><ins>From the 4th.</ins></dd>' in page
+    assert "<ins>; How to opt out</ins>" in page or "<ins>How to opt out;</ins>" in page
+
+
+def test_the_diff_shows_controls_sources_screenshots_and_moved_steps(client, published):
+    def change(draft):
+        section = draft.sections.get(control__key="research-use")
+        section.short_name = "research toggle"
+        section.save()
+        source = draft.sources.get(key="seed-000")
+        source.publisher = "LinkedIn"
+        source.save()
+        step = draft.steps.get(order=2)
+        step.screenshot_alt = "The toggle, Off"
+        step.save()
+        entry = draft.faq_entries.get()
+        entry.source_keys = ["seed-003"]
+        entry.save()
+        first, second = draft.steps.get(order=1), draft.steps.get(order=2)
+        Step.objects.filter(pk=first.pk).update(order=99)
+        Step.objects.filter(pk=second.pk).update(order=1)
+        Step.objects.filter(pk=first.pk).update(order=2)
+
+    _second_version(published, change)
+    page = client.get("/guides/linkedin/changes/2/").content.decode()
+    assert "<dt>Short name</dt>" in page and "<ins>toggle</ins>" in page
+    assert "<h2>Sources</h2>" in page
+    assert (
+        '<dt>Publisher</dt><dd lang="en"><del>Unknown publisher</del> <ins>LinkedIn</ins>' in page
+    )
+    assert "<dt>Screenshot description</dt>" in page
+    assert 'Moved: <span lang="en">' in page
+    assert "<dt>Sources</dt>" in page  # the FAQ entry cites another source, by title
+    assert "<del>How to opt out;</del>" in page
+
+
+def test_the_diff_counts_and_describes_what_changed(published):
+    from optout.guides import diff
+
+    draft = published.copy_as_draft()
+    step = draft.steps.get(order=2)
+    step.body_md = "Set it to Off, then check."
+    step.note = "Checked."
+    step.save()
+    found = diff.diff(diff.snapshot(published), diff.snapshot(draft), [])
+    assert found["count"] == 1
+    assert diff.describe(diff.snapshot(published), diff.snapshot(draft)) == (
+        'changed step "Switch the toggle Off" (text, note)'
+    )
+    assert diff.diff(diff.snapshot(published), diff.snapshot(published), [])["count"] == 0

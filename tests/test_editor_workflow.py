@@ -1,78 +1,17 @@
 """The editors' workflow rules, through the admin as editors use it."""
 
 import datetime
-import html
 import re
 import threading
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 from django.db import connection
 
 from optout import clock
 from optout.guides.content import create_draft, read_folder
 from optout.guides.models import AuditEntry, GuideVersion, PublishConflict, Step, VersionLocked
-from tests.conftest import ensure_roles
-
-
-@pytest.fixture
-def erin(db):
-    """An editor: changes drafts, cannot publish."""
-    ensure_roles()
-    user = User.objects.create_user("erin", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
-@pytest.fixture
-def paul(db):
-    """A publisher."""
-    ensure_roles()
-    user = User.objects.create_user("paul", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Publishers"))
-    return user
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
-
-
-def start_draft(client, guide_pk) -> GuideVersion:
-    response = client.post(f"/admin/guides/guide/{guide_pk}/start-draft/")
-    assert response.status_code == 302
-    return GuideVersion.objects.drafts().latest("pk")
-
-
-def change_form_data(client, draft) -> dict:
-    """What the browser would post back from the draft's change form, unchanged."""
-    page = client.get(f"/admin/guides/guideversion/{draft.pk}/change/").content.decode()
-    data = {}
-    for tag in re.findall(r"<(?:input|textarea|select)[^>]*>", page):
-        name = re.search(r'name="([^"]+)"', tag)
-        if not name or 'type="file"' in tag or "__prefix__" in name.group(1):
-            continue
-        if 'type="checkbox"' in tag and "checked" not in tag:
-            continue
-        value = re.search(r'value="([^"]*)"', tag)
-        data[name.group(1)] = html.unescape(value.group(1)) if value else ""
-    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S):
-        if "__prefix__" not in name:
-            data[name] = html.unescape(body.lstrip("\n"))
-    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
-        if "__prefix__" in name:
-            continue
-        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', options)
-        data[name] = chosen.group(1) if chosen else ""
-    data.pop("csrfmiddlewaretoken", None)
-    return data
-
-
-def step_field(data: dict, title: str, field: str) -> str:
-    prefix = next(
-        k[: -len("-title")] for k, v in data.items() if k.endswith("-title") and v == title
-    )
-    return f"{prefix}-{field}"
+from tests.conftest import change_form_data, login, start_draft, step_field
 
 
 def test_an_editor_starts_a_draft_that_copies_the_published_version(client, published, erin):
@@ -318,14 +257,14 @@ def test_bad_input_in_the_draft_form_is_a_form_error_never_a_500(client, publish
     data[step_field(data, "Switch the toggle Off", "order")] = data[
         step_field(data, "Open Settings & Privacy", "order")
     ]
-    data[step_field(data, "Open Settings & Privacy", "source_keys")] = "seed-000, seed-999"
+    data[step_field(data, "Open Settings & Privacy", "source_keys")] = ["seed-000", "seed-999"]
     data[step_field(data, "Find the research setting", "link")] = "javascript:alert(1)"
     data["title"] = ""
     response = client.post(f"/admin/guides/guideversion/{draft.pk}/change/", data)
     page = response.content.decode()
     assert response.status_code == 200
     assert "has the same order number" in page
-    assert "Unknown source(s): seed-999" in page
+    assert "seed-999 is not a source of this draft" in page
     assert "Enter a valid URL" in page
     assert "This field is required" in page
     assert Step.objects.filter(version=draft, link__startswith="javascript").count() == 0

@@ -9,6 +9,8 @@ with their own permissions; every one of them, and every save, is written to the
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -23,9 +25,9 @@ from django.utils.translation import get_language_info
 
 from optout import clock
 
-from . import markdown
+from . import diff, markdown, roles
 from . import translation as translations
-from .forms import CheckForm, DraftForm, PublishForm, SourceKeysField, TranslationForm
+from .forms import CheckForm, CitesSourcesForm, DraftForm, PublishForm, TranslationForm
 from .models import (
     AuditEntry,
     Control,
@@ -44,7 +46,16 @@ from .models import (
 
 class VersionContentFormSet(BaseInlineFormSet):
     """Checks what the database would refuse, so editors get a form error, never a 500:
-    orders unique within the draft, and source keys that exist."""
+    orders unique within the draft, and source keys that exist. Gives forms that cite sources
+    the draft's sources to choose from."""
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if "source_keys" in self.form.base_fields:
+            if not hasattr(self, "_sources"):
+                self._sources = list(Source.objects.filter(version=self.instance))
+            kwargs["sources"] = self._sources
+        return kwargs
 
     def clean(self):
         super().clean()
@@ -77,9 +88,7 @@ class OrderedForm(forms.ModelForm):
         return {*super()._get_validation_exclusions(), "order"}
 
 
-class StepForm(OrderedForm):
-    source_keys = SourceKeysField(label="Sources", help_text="Source keys, separated by commas.")
-
+class StepForm(OrderedForm, CitesSourcesForm):
     class Meta:
         model = Step
         fields = [
@@ -88,17 +97,13 @@ class StepForm(OrderedForm):
         ]  # fmt: skip
 
 
-class FaqForm(OrderedForm):
-    source_keys = SourceKeysField(label="Sources", help_text="Source keys, separated by commas.")
-
+class FaqForm(OrderedForm, CitesSourcesForm):
     class Meta:
         model = FaqEntry
         fields = ["order", "question", "answer_md", "source_keys"]
 
 
-class RuleForm(forms.ModelForm):
-    source_keys = SourceKeysField(label="Sources")
-
+class RuleForm(CitesSourcesForm):
     class Meta:
         model = RegionRule
         fields = [
@@ -117,6 +122,12 @@ class RuleForm(forms.ModelForm):
         if starts and ends and starts >= ends:
             raise ValidationError({"ends": "The end must be after the start."})
         return cleaned
+
+
+def publishers_only(admin_site, request: HttpRequest, what: str) -> TemplateResponse:
+    """The admin's page for an Editor who opened something only Publishers may do."""
+    context = {**admin_site.each_context(request), "title": "Publishers only", "what": what}
+    return TemplateResponse(request, "admin/guides/publishers_only.html", context, status=403)
 
 
 class DraftInlineMixin:
@@ -184,10 +195,16 @@ class FaqInline(DraftInlineMixin, admin.StackedInline):
     classes = ["optout-sortable", "collapse"]
 
 
-class RegionRuleInline(DraftInlineMixin, admin.TabularInline):
+class RegionRuleInline(DraftInlineMixin, admin.StackedInline):
     model = RegionRule
     form = RuleForm
-    fields = ["control", "region", "starts", "ends", "uses_data_by_default", "note", "source_keys"]
+    # Stacked, not tabular: the list of sources to tick needs the width.
+    fields = [
+        ("control", "region"),
+        ("starts", "ends", "uses_data_by_default"),
+        "note",
+        "source_keys",
+    ]
     classes = ["collapse"]
 
 
@@ -244,11 +261,26 @@ class GuideVersionAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def view_on_site(self, obj: GuideVersion) -> str:
+        return obj.get_absolute_url()  # a draft's preview, or the published page
+
     def save_model(self, request, obj, form, change):
+        # What visitors would see before this save, to say in the audit log what it changed.
+        request._optout_before = diff.snapshot(obj) if change else None
         obj.revision = F("revision") + 1
         super().save_model(request, obj, form, change)
         obj.refresh_from_db(fields=["revision"])
-        AuditEntry.record(obj.guide, obj, AuditEntry.Action.EDIT, request.user, "Saved the draft")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        version = form.instance
+        before = getattr(request, "_optout_before", None)
+        changed = diff.describe(before, diff.snapshot(version)) if before else ""
+        AuditEntry.record(
+            version.guide, version, AuditEntry.Action.EDIT, request.user,
+            f"Saved the draft: {changed}" if changed
+            else "Saved the draft; nothing visitors see changed",
+        )  # fmt: skip
 
     def save_formset(self, request, form, formset, change):
         if formset.model in (Step, FaqEntry):
@@ -270,6 +302,7 @@ class GuideVersionAdmin(admin.ModelAdmin):
             path("<int:pk>/publish/", view(self.publish_view), name="guides_guideversion_publish"),
             path("<int:pk>/restore/", view(self.restore_view), name="guides_guideversion_restore"),
             path("<int:pk>/copy/", view(self.copy_view), name="guides_guideversion_copy"),
+            path("<int:pk>/refresh/", view(self.refresh_view), name="guides_guideversion_refresh"),
             path("markdown-preview/", view(self.markdown_preview), name="guides_markdown_preview"),
             path(
                 "<int:pk>/translations/",
@@ -291,15 +324,43 @@ class GuideVersionAdmin(admin.ModelAdmin):
                 can_restore=obj.status == GuideVersion.Status.RETIRED
                 and request.user.has_perm("guides.publish_guideversion"),
                 can_copy=not obj.is_draft and request.user.has_perm("guides.add_guideversion"),
-                preview_url=reverse("guides:preview", args=[obj.guide.slug, obj.pk])
-                if obj.is_draft
-                else obj.get_absolute_url(),
             )
+            if obj.is_draft:
+                context.update(self._draft_warnings(request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @staticmethod
+    def _draft_warnings(request: HttpRequest, draft: GuideVersion) -> dict:
+        """What an editor must know about a draft at once: other open drafts of the guide,
+        whether it was started from a version that is no longer published, and, for a draft
+        that replaces such a draft, that draft's changes to bring over."""
+        guide = draft.guide
+        current = guide.versions.published().first()
+        warnings = {
+            "other_drafts": guide.versions.drafts()
+            .exclude(pk=draft.pk)
+            .select_related("created_by")
+            .order_by("pk"),
+            "current_version": current,
+            "outdated_base": current is not None
+            and draft.based_on_number is not None
+            and draft.based_on_number != current.number,
+            "can_refresh": request.user.has_perm("guides.add_guideversion"),
+        }
+        replaced = draft.replaces_draft
+        if replaced is not None and replaced.is_draft and replaced.based_on_number:
+            base = guide.versions.public().filter(number=replaced.based_on_number).first()
+            if base is not None:
+                warnings["replaced"] = replaced
+                warnings["replaced_base"] = base
+                warnings["replaced_changes"] = diff.diff(
+                    diff.snapshot(base), diff.snapshot(replaced), []
+                )
+        return warnings
 
     def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         if not request.user.has_perm("guides.publish_guideversion"):
-            raise PermissionDenied
+            return publishers_only(self.admin_site, request, "Publishing a draft")
         draft = get_object_or_404(GuideVersion.objects.select_related("guide"), pk=pk)
         if not draft.is_draft:
             messages.info(request, f"{draft} is already published.")
@@ -321,13 +382,23 @@ class GuideVersionAdmin(admin.ModelAdmin):
             else:
                 messages.success(request, f"Published {draft.guide} version {draft.number}.")
                 return redirect("admin:guides_guideversion_change", draft.pk)
+        current = draft.guide.versions.published().first()
         context = {
             **self.admin_site.each_context(request),
+            **self._draft_warnings(request, draft),
             "title": f"Publish {draft}",
             "draft": draft,
             "form": form,
             "opts": self.opts,
-            "current": draft.guide.published_number(),
+            "current": current.number if current else None,
+            # What visitors will see change: the same diff as the public "what changed" page.
+            "diff": diff.diff(
+                diff.snapshot(current),
+                diff.snapshot(draft),
+                form.data.getlist("recheck") if form.is_bound else [],
+            )
+            if current
+            else None,
         }
         return TemplateResponse(request, "admin/guides/publish.html", context, status=status)
 
@@ -432,9 +503,11 @@ class GuideVersionAdmin(admin.ModelAdmin):
         return {(kind, piece.pk): piece for kind, piece in translations.pieces(version)}
 
     def restore_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        if request.method != "POST" or not request.user.has_perm("guides.publish_guideversion"):
-            raise PermissionDenied
+        if not request.user.has_perm("guides.publish_guideversion"):
+            return publishers_only(self.admin_site, request, "Restoring an old version")
         old = get_object_or_404(GuideVersion.objects.public(), pk=pk)
+        if request.method != "POST":
+            return redirect("admin:guides_guideversion_change", old.pk)
         new = old.restore(request.user)
         messages.success(
             request, f"Published the content of version {old.number} as version {new.number}."
@@ -442,11 +515,33 @@ class GuideVersionAdmin(admin.ModelAdmin):
         return redirect("admin:guides_guideversion_change", new.pk)
 
     def copy_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        if request.method != "POST" or not request.user.has_perm("guides.add_guideversion"):
+        if not request.user.has_perm("guides.add_guideversion"):
             raise PermissionDenied
         source = get_object_or_404(GuideVersion, pk=pk)
+        if request.method != "POST":
+            return redirect("admin:guides_guideversion_change", source.pk)
         draft = source.copy_as_draft(request.user)
         messages.success(request, f"Started a new draft from {source}.")
+        return redirect("admin:guides_guideversion_change", draft.pk)
+
+    def refresh_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """A fresh draft from the published version, for a draft started from an older one;
+        the new draft's page lists the old draft's changes, to bring them over."""
+        if not request.user.has_perm("guides.add_guideversion"):
+            raise PermissionDenied
+        old = get_object_or_404(GuideVersion.objects.select_related("guide"), pk=pk)
+        current = old.guide.versions.published().first()
+        if request.method != "POST" or not old.is_draft or current is None:
+            return redirect("admin:guides_guideversion_change", old.pk)
+        with transaction.atomic():
+            draft = current.copy_as_draft(request.user)
+            draft.replaces_draft = old
+            draft.save(update_fields=["replaces_draft"])
+        messages.success(
+            request,
+            f"Started {draft} from version {current.number}. The changes of {old} are listed "
+            f"at the top: make them here, then delete {old}.",
+        )
         return redirect("admin:guides_guideversion_change", draft.pk)
 
     def markdown_preview(self, request: HttpRequest) -> HttpResponse:
@@ -554,7 +649,7 @@ class GuideAdmin(admin.ModelAdmin):
 
     def check_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         if not request.user.has_perm("guides.verify_guide"):
-            raise PermissionDenied
+            return publishers_only(self.admin_site, request, "Recording a check of a guide")
         guide = get_object_or_404(Guide, pk=pk)
         form = CheckForm(request.POST or None, today=clock.today())
         if request.method == "POST" and form.is_valid():
@@ -591,3 +686,22 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class EditorUserAdmin(UserAdmin):
+    """Django's user admin, where putting someone in Editors or Publishers is all it takes to
+    make them an editor: it lets them sign in to the admin (staff status) too."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        if roles.staff_if_editor(user):
+            messages.info(
+                request,
+                f"{user} is in {roles.role_of(user)}, so they can now sign in to the admin "
+                "(staff status is set).",
+            )

@@ -4,24 +4,53 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language_info
 
 from .models import GuideVersion
+from .text import NormalizedFormField
 
 
-class SourceKeysField(forms.CharField):
-    """A list of source keys, edited as "seed-000, seed-003"."""
+class SourceChoiceField(forms.MultipleChoiceField):
+    """The sources a step, answer or region rule cites, ticked in a list of the draft's sources
+    by title (stored as their keys). A key cited but no longer among the draft's sources is
+    listed too, marked, so that it is never dropped without the editor seeing it."""
 
-    def prepare_value(self, value):
-        if isinstance(value, list):
-            return ", ".join(value)
-        return value
+    widget = forms.CheckboxSelectMultiple
+    default_error_messages = {
+        "invalid_choice": "%(value)s is not a source of this draft. Add it under Sources, save, "
+        "then choose it here.",
+        "required": "Choose at least one source.",
+    }
 
-    def to_python(self, value):
-        if isinstance(value, list):
-            return value
-        return [key.strip() for key in (value or "").split(",") if key.strip()]
+    def set_sources(self, sources, cited=()) -> None:
+        def label(source) -> str:
+            where = ", ".join(part for part in (source.publisher, source.published) if part)
+            return f"{source.title} ({where})" if where else source.title
 
-    def validate(self, value):
-        if self.required and not value:
-            raise ValidationError("Name at least one source (its key, such as seed-000).")
+        choices = [(s.key, label(s)) for s in sorted(sources, key=lambda s: s.title.lower())]
+        known = {key for key, _label in choices}
+        choices += [
+            (key, f"{key}: not a source of this draft any more, untick it")
+            for key in cited
+            if key not in known
+        ]
+        self.choices = choices
+
+
+class CitesSourcesForm(forms.ModelForm):
+    """A model form with a `source_keys` list chosen from the draft's sources (the formset
+    passes them in as `sources`)."""
+
+    source_keys = SourceChoiceField(label="Sources")
+
+    def __init__(self, *args, sources=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        cited = self.initial.get("source_keys") or []
+        self.fields["source_keys"].set_sources(sources, cited)
+
+    def clean_source_keys(self) -> list[str]:
+        """The keys chosen, those cited before first in their old order (so that saving the
+        same choice never reorders them and counts as a change)."""
+        chosen = self.cleaned_data["source_keys"]
+        before = [key for key in self.initial.get("source_keys") or [] if key in chosen]
+        return before + [key for key in chosen if key not in before]
 
 
 class DraftForm(forms.ModelForm):
@@ -63,9 +92,9 @@ class DraftForm(forms.ModelForm):
 
 
 class PublishForm(forms.Form):
-    summary = forms.CharField(
+    summary = NormalizedFormField(
         label="What changed",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
         max_length=2000,
         help_text="Visitors read this on the changes page and in the feed.",
     )
@@ -82,11 +111,11 @@ class PublishForm(forms.Form):
         self.fields["recheck"].choices = controls
         for code in settings.CONTENT_LANGUAGES:
             name = get_language_info(code)["name"]  # in English, like the rest of the admin
-            self.fields[f"summary_{code}"] = forms.CharField(
+            self.fields[f"summary_{code}"] = NormalizedFormField(
                 label=f"What changed, in {name}",
                 required=False,
                 max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 2, "lang": code}),
+                widget=forms.Textarea(attrs={"rows": 2, "lang": code, "class": "vLargeTextField"}),
                 help_text=f"Optional. Without it, visitors reading in {name} see the English.",
             )
 
@@ -135,16 +164,21 @@ class TranslationForm(forms.Form):
             if not text:
                 continue
             long = field.endswith("_md") or len(text) > 120
-            self.fields[field] = forms.CharField(
+            self.fields[field] = NormalizedFormField(
+                markdown=field.endswith("_md"),
                 label=labels[field],
                 required=False,
                 strip=True,
                 max_length=20_000 if long else 300,
                 widget=forms.Textarea(
-                    attrs={"rows": 8 if field.endswith("_md") else 3, "lang": language}
+                    attrs={
+                        "rows": 8 if field.endswith("_md") else 3,
+                        "lang": language,
+                        "class": "vLargeTextField",
+                    }
                 )
                 if long
-                else forms.TextInput(attrs={"size": 80, "lang": language}),
+                else forms.TextInput(attrs={"lang": language, "class": "vTextField"}),
             )
             self.fields[field].english = text
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import markdown
+from . import markdown, text
 from .regions import IN_SENTENCE, Region
 
 
@@ -125,13 +125,13 @@ class GuideVersion(models.Model):
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
     )
-    title = models.CharField(max_length=200)
-    summary = models.CharField(max_length=300, help_text="One sentence for listings and search.")
-    intro_md = models.TextField("intro (Markdown)")
+    title = text.CharField(max_length=200)
+    summary = text.CharField(max_length=300, help_text="One sentence for listings and search.")
+    intro_md = text.MarkdownField("intro (Markdown)")
     intro_html = models.TextField(editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
-    change_summary = models.TextField(blank=True, editable=False)
+    change_summary = text.TextField(blank=True, editable=False)
     # Keys of the controls whose steps changed enough that visitors who ticked them before this
     # version must check them again.
     recheck_controls = models.JSONField(default=list, blank=True, editable=False)
@@ -141,6 +141,13 @@ class GuideVersion(models.Model):
     # Bumped on every save of a draft: two editors saving the same draft cannot overwrite each
     # other (the admin compares it with the revision the form was loaded with).
     revision = models.PositiveIntegerField(default=1, editable=False)
+    # A draft started afresh from the published version to replace an older draft (one based
+    # on a version that is no longer published): its page lists that draft's changes to bring
+    # over.
+    replaces_draft = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        editable=False,
+    )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+", editable=False,
@@ -182,10 +189,14 @@ class GuideVersion(models.Model):
     def save(self, *args, **kwargs):
         if self.pk and not GuideVersion.objects.drafts().filter(pk=self.pk).exists():
             raise VersionLocked(f"{self} is published and cannot change; start a new draft.")
+        text.normalize_fields(self)
         self.intro_html = markdown.render(self.intro_md)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
+        """The version's public page; for a draft, its preview (staff only)."""
+        if self.number is None:
+            return reverse("guides:preview", args=[self.guide.slug, self.pk])
         return reverse("guides:version", args=[self.guide.slug, self.number])
 
     def delete(self, *args, **kwargs):
@@ -232,12 +243,13 @@ class GuideVersion(models.Model):
             ]
             or 0
         )
-        for language, text in (translated_summaries or {}).items():
-            if text.strip():
+        summary = text.normalize(summary)
+        for language, translated in (translated_summaries or {}).items():
+            if translated.strip():
                 Translation.objects.update_or_create(
                     version=self, language=language, kind=Translation.Kind.CHANGE,
                     object_id=self.pk,
-                    defaults={"text": {"change_summary": text.strip()},
+                    defaults={"text": {"change_summary": translated},
                               "source": {"change_summary": summary}},
                 )  # fmt: skip
         now = timezone.now()
@@ -375,6 +387,7 @@ class VersionContent(models.Model):
 
     def save(self, *args, **kwargs):
         self._check_draft()
+        text.normalize_fields(self)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -389,9 +402,9 @@ class VersionContent(models.Model):
 class Source(VersionContent):
     version = models.ForeignKey(GuideVersion, on_delete=models.CASCADE, related_name="sources")
     key = models.SlugField()
-    title = models.CharField(max_length=300)
-    publisher = models.CharField(max_length=200)
-    published = models.CharField(max_length=50, blank=True, help_text='e.g. "September 2024"')
+    title = text.CharField(max_length=300)
+    publisher = text.CharField(max_length=200)
+    published = text.CharField(max_length=50, blank=True, help_text='e.g. "September 2024"')
     url = models.URLField(blank=True)
 
     class Meta:
@@ -414,12 +427,12 @@ class Section(VersionContent):
     version = models.ForeignKey(GuideVersion, on_delete=models.CASCADE, related_name="sections")
     control = models.ForeignKey(Control, on_delete=models.PROTECT, related_name="sections")
     order = models.PositiveIntegerField()
-    name = models.CharField(max_length=200)
-    short_name = models.CharField(max_length=100)
+    name = text.CharField(max_length=200)
+    short_name = text.CharField(max_length=100)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SETTING)
-    summary = models.TextField()
+    summary = text.TextField()
     link = models.URLField(blank=True)
-    link_text = models.CharField(max_length=200, blank=True)
+    link_text = text.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["order"]
@@ -490,20 +503,20 @@ class Step(VersionContent):
     version = models.ForeignKey(GuideVersion, on_delete=models.CASCADE, related_name="steps")
     control = models.ForeignKey(Control, on_delete=models.PROTECT, related_name="steps")
     order = models.PositiveIntegerField()
-    title = models.CharField(max_length=200)
-    body_md = models.TextField("body (Markdown)")
+    title = text.CharField(max_length=200)
+    body_md = text.MarkdownField("body (Markdown)")
     body_html = models.TextField(editable=False)
     link = models.URLField(blank=True)
-    link_text = models.CharField(max_length=200, blank=True)
+    link_text = text.CharField(max_length=200, blank=True)
     source_keys = models.JSONField(default=list)
-    note = models.TextField(blank=True, help_text="Where sources disagree: which one we follow.")
+    note = text.TextField(blank=True, help_text="Where sources disagree: which one we follow.")
     screenshot = models.FileField(
         upload_to=screenshot_path,
         blank=True,
         validators=[validate_screenshot],
         help_text="Optional: a PNG, JPEG or WebP screenshot of the platform's screen, up to 2 MB.",
     )
-    screenshot_alt = models.CharField(
+    screenshot_alt = text.CharField(
         "screenshot description", max_length=300, blank=True,
         help_text="What the screenshot shows, for people who cannot see it.",
     )  # fmt: skip
@@ -518,6 +531,7 @@ class Step(VersionContent):
         return self.title
 
     def save(self, *args, **kwargs):
+        text.normalize_fields(self)
         self.body_html = markdown.render(self.body_md)
         super().save(*args, **kwargs)
 
@@ -525,8 +539,8 @@ class Step(VersionContent):
 class FaqEntry(VersionContent):
     version = models.ForeignKey(GuideVersion, on_delete=models.CASCADE, related_name="faq_entries")
     order = models.PositiveIntegerField()
-    question = models.CharField(max_length=300)
-    answer_md = models.TextField("answer (Markdown)")
+    question = text.CharField(max_length=300)
+    answer_md = text.MarkdownField("answer (Markdown)")
     answer_html = models.TextField(editable=False)
     source_keys = models.JSONField(default=list)
 
@@ -542,6 +556,7 @@ class FaqEntry(VersionContent):
         return self.question
 
     def save(self, *args, **kwargs):
+        text.normalize_fields(self)
         self.answer_html = markdown.render(self.answer_md)
         super().save(*args, **kwargs)
 
@@ -561,7 +576,7 @@ class RegionRule(VersionContent):
     starts = models.DateField(null=True, blank=True)
     ends = models.DateField(null=True, blank=True)
     uses_data_by_default = models.BooleanField()
-    note = models.TextField(blank=True)
+    note = text.TextField(blank=True)
     source_keys = models.JSONField(default=list)
 
     class Meta:
@@ -741,6 +756,8 @@ class Translation(VersionContent):
         return f"{self.version} {self.language} {self.kind} {self.object_id}"
 
     def save(self, *args, **kwargs):
+        self.text = self.normalized(self.text)
+        self.source = self.normalized(self.source)
         self.html = {
             field: markdown.render(value)
             for field, value in self.text.items()
@@ -748,15 +765,29 @@ class Translation(VersionContent):
         }
         super().save(*args, **kwargs)
 
+    @staticmethod
+    def normalized(fields: dict) -> dict:
+        """Translated or English fields in the normal form of guide text (see text.py)."""
+        return {
+            field: text.normalize(value, markdown=field.endswith("_md"))
+            for field, value in fields.items()
+        }
+
     @classmethod
     def english(cls, kind: str, piece) -> dict[str, str]:
-        return {field: getattr(piece, field) or "" for field in cls.FIELDS[kind]}
+        return cls.normalized({field: getattr(piece, field) or "" for field in cls.FIELDS[kind]})
+
+    def outdated_fields(self, piece) -> list[str]:
+        """The fields this translates whose English changed since it was translated (compared
+        in normal form, so line endings or trailing spaces never count as a change)."""
+        english = self.english(self.kind, piece)
+        source = self.normalized(self.source)
+        return [
+            field
+            for field, value in self.text.items()
+            if value and source.get(field, "") != english.get(field, "")
+        ]
 
     def is_outdated(self, piece) -> bool:
         """Whether the English of a field this translates changed since it was translated."""
-        english = self.english(self.kind, piece)
-        return any(
-            self.source.get(field, "") != english.get(field, "")
-            for field, value in self.text.items()
-            if value
-        )
+        return bool(self.outdated_fields(piece))

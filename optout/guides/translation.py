@@ -166,14 +166,16 @@ def review(version: GuideVersion, *, missing: bool = False) -> list[dict]:
 def english_changes(translation: Translation, english: dict[str, str]) -> list[dict]:
     """For each field the translation translates whose English changed since: the word diff
     from the English it translated to today's, and the translation."""
+    source = Translation.normalized(translation.source)
+    english = Translation.normalized(english)
     return [
         {
             "field": field,
-            "diff": word_diff(translation.source.get(field, ""), value),
+            "diff": word_diff(source.get(field, ""), value),
             "translation": translation.text[field],
         }
         for field, value in english.items()
-        if translation.text.get(field) and translation.source.get(field, "") != value
+        if translation.text.get(field) and source.get(field, "") != value
     ]
 
 

@@ -130,7 +130,7 @@ def change(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     if old is not None:
         sections = section_names(new)
         context["diff"] = differ.diff(
-            version_content(old), version_content(new), new.recheck_controls
+            differ.snapshot(old), differ.snapshot(new), new.recheck_controls
         )
         context["recheck_names"] = [sections.get(k, k) for k in new.recheck_controls]
     return render(request, "guides/change.html", context)

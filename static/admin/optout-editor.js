@@ -15,6 +15,7 @@
     tools.className = "optout-tools";
     var button = document.createElement("button");
     button.type = "button";
+    button.className = "button";
     button.textContent = "Preview";
     var output = document.createElement("div");
     output.className = "optout-preview";
@@ -55,6 +56,7 @@
     [["Move up", -1], ["Move down", 1]].forEach(function (pair) {
       var button = document.createElement("button");
       button.type = "button";
+      button.className = "button";
       button.textContent = pair[0];
       button.addEventListener("click", function () { move(row, pair[1]); button.focus(); });
       tools.appendChild(button);
