@@ -18,8 +18,10 @@ def test_export_import_publish_of_an_unchanged_folder_gives_identical_content(pu
 def test_the_export_is_in_the_folder_format(published, guide_folder, tmp_path):
     call_command("exportguide", "linkedin", str(tmp_path / "out"))
     assert read_folder(tmp_path / "out") == read_folder(guide_folder)
-    step = (tmp_path / "out" / "steps" / "01-open-settings-privacy.md").read_text()
-    assert step.startswith("---\norder: 1\ncontrol: ai-training\ntitle: Open Settings & Privacy\n")
+    step = (tmp_path / "out" / "steps" / "01-step.md").read_text()
+    assert step.startswith(
+        '---\norder: 1\ncontrol: ai-training\ntitle: "Open Settings & Privacy"\n'
+    )
     assert step.endswith("---\nClick **Me**, then *Settings & Privacy*.\n")
 
 

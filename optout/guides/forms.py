@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language_info
 
+from .markdown import validate_no_raw_html
 from .models import GuideVersion
 
 
@@ -145,6 +146,7 @@ class TranslationForm(forms.Form):
                 )
                 if long
                 else forms.TextInput(attrs={"size": 80, "lang": language}),
+                validators=[validate_no_raw_html] if field.endswith("_md") else [],
             )
             self.fields[field].english = text
 
