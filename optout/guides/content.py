@@ -195,12 +195,12 @@ def _refused(problem: str, mark) -> yaml.MarkedYAMLError:
     return yaml.MarkedYAMLError(problem=problem, problem_mark=mark)
 
 
-def _load_yaml(text: str, file: str, problems: list) -> Any:
+def _load_yaml(text: str, file: str, problems: list, first_line: int = 1) -> Any:
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader, stricter still)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = f" (line {mark.line + 1})" if mark else ""
+        line = f" (line {mark.line + first_line})" if mark else ""
         problems.append((file, "YAML", f"cannot be read{line}: {getattr(exc, 'problem', exc)}"))
     except RecursionError:
         problems.append((file, "YAML", f"is nested deeper than {MAX_YAML_DEPTH} levels"))
@@ -213,7 +213,7 @@ def _front_matter(text: str, file: str, problems: list) -> tuple[Any, str]:
         problems.append((file, "front matter", "the file must start with a '---' line, "
                          "a YAML block and another '---' line"))  # fmt: skip
         return None, ""
-    return _load_yaml(match.group(1), file, problems), match.group(2)
+    return _load_yaml(match.group(1), file, problems, first_line=2), match.group(2)
 
 
 def _validate(model: type[BaseModel], data: Any, file: str, problems: list, prefix=()):
@@ -254,7 +254,9 @@ def _message(error: dict) -> str:
         "dict_type": f"must be a mapping of fields, not {got}",
         "model_type": f"must be a mapping of fields, not {got}",
         "model_attributes_type": f"must be a mapping of fields, not {got}",
-        "too_long": f"lists more than {ctx.get('max_length')} items",
+        "too_long": f"is longer than {ctx.get('max_length')} characters"
+        if isinstance(value, str)
+        else f"lists more than {ctx.get('max_length')} items",
         "literal_error": f"must be one of {ctx.get('expected')}",
         "value_error": str(ctx.get("error", error["msg"])),
     }

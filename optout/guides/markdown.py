@@ -48,7 +48,7 @@ def raw_html(source: str) -> list[str]:
 
 
 def raw_html_message(found: list[str]) -> str:
-    shown = ", ".join(sorted({tag[:40] for tag in found})[:3])
+    shown = ", ".join(list(dict.fromkeys(tag[:40] for tag in found))[:3])
     return (
         f"contains raw HTML ({shown}). Markdown here cannot hold HTML: use Markdown instead, "
         "such as **bold**, *italic* or [a link](https://example.org), or write < as &lt;."

@@ -494,7 +494,7 @@ def screenshot_format(file) -> str:
                 image.load()  # decodes it all: a truncated or corrupt image fails here
     except ValidationError:
         raise
-    except Image.DecompressionBombError as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ValidationError(
             "The screenshot declares far too many pixels. Please make it smaller."
         ) from exc
