@@ -15,17 +15,14 @@ folders in one canonical layout, so an export can be diffed against the reposito
 """
 
 import datetime
-import os
-import re
-import stat
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from pydantic import BaseModel, ValidationError
 
+from . import folder as folder_files
 from . import schema
 from .models import (
     AuditEntry,
@@ -43,16 +40,6 @@ from .models import (
 )
 from .regions import Region
 
-MAX_FILE_BYTES = 256 * 1024
-MAX_FOLDER_BYTES = 4 * 1024 * 1024
-MAX_FILES = 400
-MAX_YAML_DEPTH = 8
-
-_ENTRY_RE = re.compile(r"^(?:(?P<number>\d{1,4})-)?(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)"
-                       r"(?:\.(?P<language>[a-z]{2}))?\.md$")  # fmt: skip
-_GUIDE_RE = re.compile(r"^guide(?:\.(?P<language>[a-z]{2}))?\.yaml$")
-_FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*$\n?(.*)\Z", re.DOTALL | re.MULTILINE)
-
 
 class ContentError(Exception):
     """A guide folder is not valid. `problems` lists every (file, field, message)."""
@@ -64,203 +51,12 @@ class ContentError(Exception):
         )
 
 
-# Reading files: only regular files inside the folder, within the size limits.
-
-
-def _read_files(folder: Path, problems: list) -> dict[str, str]:
-    """{relative path: text} of every file a guide folder may hold."""
-    files: dict[str, str] = {}
-    total = 0
-
-    def entries(directory: Path, rel: str):
-        try:
-            with os.scandir(directory) as it:
-                listed = sorted(it, key=lambda e: e.name)
-        except OSError as exc:
-            problems.append((rel or str(folder), "folder", f"cannot be read: {exc.strerror}"))
-            return []
-        if len(listed) > MAX_FILES:
-            problems.append((rel or "folder", "files", f"more than {MAX_FILES} files"))
-            return []
-        return [e for e in listed if not e.name.startswith(".")]  # .DS_Store, .gitkeep
-
-    def kind_of(entry: os.DirEntry) -> str:
-        mode = entry.stat(follow_symlinks=False).st_mode
-        if stat.S_ISLNK(mode):
-            return "a symbolic link"
-        if stat.S_ISFIFO(mode):
-            return "a named pipe"
-        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-            return "a device"
-        if stat.S_ISSOCK(mode):
-            return "a socket"
-        return "a folder" if stat.S_ISDIR(mode) else "a file"
-
-    def read(entry: os.DirEntry, rel: str) -> None:
-        nonlocal total
-        kind = kind_of(entry)
-        if kind != "a file":
-            problems.append((rel, "file", f"is {kind}: a guide folder holds only regular files"))
-            return
-        flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
-        try:
-            fd = os.open(entry.path, flags)
-        except OSError as exc:
-            problems.append((rel, "file", f"cannot be read: {exc.strerror}"))
-            return
-        with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):  # swapped after it was listed
-                problems.append((rel, "file", "is not a regular file"))
-                return
-            if info.st_size > MAX_FILE_BYTES:
-                problems.append((rel, "file", f"is {_size(info.st_size)}; a file of a guide "
-                                 f"folder may be at most {_size(MAX_FILE_BYTES)}"))  # fmt: skip
-                return
-            total += info.st_size
-            if total > MAX_FOLDER_BYTES:
-                problems.append((rel, "folder", f"the files add up to more than "
-                                 f"{_size(MAX_FOLDER_BYTES)}, the limit for a guide folder"))  # fmt: skip
-                return
-            data = handle.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:
-            problems.append((rel, "file", f"is larger than {_size(MAX_FILE_BYTES)}"))
-            return
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            problems.append((rel, "file", "is not UTF-8 text"))
-            return
-        if "\x00" in text:
-            problems.append((rel, "file", "is not text (it holds NUL characters)"))
-            return
-        files[rel] = text.replace("\r\n", "\n").replace("\r", "\n")
-
-    for entry in entries(folder, ""):
-        if entry.name in ("steps", "faq"):
-            kind = kind_of(entry)
-            if kind != "a folder":
-                problems.append((entry.name, "folder", f"is {kind}, not a folder"))
-                continue
-            for inner in entries(Path(entry.path), entry.name):
-                rel = f"{entry.name}/{inner.name}"
-                if _ENTRY_RE.match(inner.name):
-                    read(inner, rel)
-                else:
-                    problems.append((rel, "file", "is not NN-name.md or NN-name.LL.md"))
-        elif _GUIDE_RE.match(entry.name) or entry.name == "release.yaml":
-            read(entry, entry.name)
-        else:
-            problems.append((entry.name, "file", "is not part of a guide folder"))
-    return files
-
-
-def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:.0f} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
-
-
-# Parsing YAML: no anchors, aliases or tags, text keys only, a nesting limit.
-
-
-class _Loader(yaml.SafeLoader):
-    def compose_node(self, parent, index):
-        event = self.peek_event()
-        mark = event.start_mark
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise _refused("YAML anchors and aliases (&name, *name) are not allowed", mark)
-        if getattr(event, "tag", None) is not None:
-            raise _refused(f"YAML tags ({event.tag}) are not allowed", mark)
-        self._depth = getattr(self, "_depth", 0) + 1
-        if self._depth > MAX_YAML_DEPTH:
-            raise _refused(f"is nested deeper than {MAX_YAML_DEPTH} levels", mark)
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _value in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if not isinstance(key, str) or key_node.tag == "tag:yaml.org,2002:merge":
-                what = type(key).__name__ if not isinstance(key, str) else "a merge key"
-                raise _refused(f"keys must be text; {key!r} is {what}", key_node.start_mark)
-            if key in seen:
-                raise _refused(f"the key {key!r} appears twice", key_node.start_mark)
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-def _refused(problem: str, mark) -> yaml.MarkedYAMLError:
-    return yaml.MarkedYAMLError(problem=problem, problem_mark=mark)
-
-
-def _load_yaml(text: str, file: str, problems: list, first_line: int = 1) -> Any:
-    try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader, stricter still)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" (line {mark.line + first_line})" if mark else ""
-        problems.append((file, "YAML", f"cannot be read{line}: {getattr(exc, 'problem', exc)}"))
-    except RecursionError:
-        problems.append((file, "YAML", f"is nested deeper than {MAX_YAML_DEPTH} levels"))
-    return None
-
-
-def _front_matter(text: str, file: str, problems: list) -> tuple[Any, str]:
-    match = _FRONT_MATTER_RE.match(text)
-    if not match:
-        problems.append((file, "front matter", "the file must start with a '---' line, "
-                         "a YAML block and another '---' line"))  # fmt: skip
-        return None, ""
-    return _load_yaml(match.group(1), file, problems, first_line=2), match.group(2)
-
-
-def _validate(model: type[BaseModel], data: Any, file: str, problems: list, prefix=()):
+def _validate(model: type[BaseModel], data: Any, file: str, problems: list):
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
-            loc = (*prefix, *error["loc"])
-            problems.append((file, _field(loc), _message(error)))
+        problems += [(file, field, message) for field, message in schema.describe(exc)]
     return None
-
-
-def _field(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}" if out else str(part)
-    return out or "fields"
-
-
-_TYPES = {str: "text", int: "a number", float: "a number", bool: "true/false", list: "a list",
-          dict: "a mapping", type(None): "empty"}  # fmt: skip
-
-
-def _message(error: dict) -> str:
-    kind, ctx, value = error["type"], error.get("ctx", {}), error.get("input")
-    got = _TYPES.get(type(value), type(value).__name__)
-    messages = {
-        "missing": "is missing",
-        "extra_forbidden": "is not a known field",
-        "string_type": f"must be text, not {got}",
-        "string_too_short": "must not be empty",
-        "string_too_long": f"is longer than {ctx.get('max_length')} characters",
-        "int_type": f"must be a whole number, not {got}",
-        "greater_than_equal": f"must be at least {ctx.get('ge')}",
-        "less_than_equal": f"must be at most {ctx.get('le')}",
-        "bool_type": f"must be true or false, not {got}",
-        "list_type": f"must be a list, not {got}",
-        "dict_type": f"must be a mapping of fields, not {got}",
-        "model_type": f"must be a mapping of fields, not {got}",
-        "model_attributes_type": f"must be a mapping of fields, not {got}",
-        "too_long": f"is longer than {ctx.get('max_length')} characters"
-        if isinstance(value, str)
-        else f"lists more than {ctx.get('max_length')} items",
-        "literal_error": f"must be one of {ctx.get('expected')}",
-        "value_error": str(ctx.get("error", error["msg"])),
-    }
-    return messages.get(kind, error["msg"])
 
 
 # A whole folder.
@@ -273,17 +69,17 @@ def read_folder(folder: Path | str) -> schema.GuideContent:
     problems: list[tuple[str, str, str]] = []
     if not folder.is_dir():
         raise ContentError([(str(folder), "folder", "is not a folder")])
-    files = _read_files(folder, problems)
+    files = folder_files.read_files(folder, problems)
     if "guide.yaml" not in files:
         if not any(p[0] == "guide.yaml" for p in problems):
             problems.insert(0, (str(folder), "guide.yaml", "is missing: not a guide folder"))
         raise ContentError(problems)
 
-    data = _load_yaml(files["guide.yaml"], "guide.yaml", problems)
+    data = folder_files.load_yaml(files["guide.yaml"], "guide.yaml", problems)
     guide = _validate(schema.GuideFile, data, "guide.yaml", problems) if data is not None else None
     release = None
     if "release.yaml" in files:
-        data = _load_yaml(files["release.yaml"], "release.yaml", problems)
+        data = folder_files.load_yaml(files["release.yaml"], "release.yaml", problems)
         release = _validate(schema.ReleaseFile, data, "release.yaml", problems)
 
     origins: dict[tuple, str] = {}
@@ -294,12 +90,12 @@ def read_folder(folder: Path | str) -> schema.GuideContent:
         kind, _, name = rel.partition("/")
         if kind not in entries:
             continue
-        match = _ENTRY_RE.match(name)
+        match = folder_files.ENTRY_RE.match(name)
         stem = name[: -len(".md")]
         if match["language"]:
             translated.append((kind, stem[: -len(match["language"]) - 1], match["language"], rel))
             continue
-        front, body = _front_matter(files[rel], rel, problems)
+        front, body = folder_files.front_matter(files[rel], rel, problems)
         if front is None:
             continue
         if isinstance(front, dict) and front.keys() & {"slug", "body"}:
@@ -346,10 +142,10 @@ def _origin(loc: tuple, origins: dict) -> tuple[str, str]:
     for length in (4, 3, 2):
         if loc[:length] in origins:
             file, prefix = origins[loc[:length]]
-            return file, _field((*prefix, *loc[length:]))
+            return file, schema.field_name((*prefix, *loc[length:]))
     if loc[0] == "translations":
-        return f"guide.{loc[1]}.yaml", _field(loc[2:])
-    return "guide.yaml", _field(loc)
+        return f"guide.{loc[1]}.yaml", schema.field_name(loc[2:])
+    return "guide.yaml", schema.field_name(loc)
 
 
 def _read_translations(files, guide, entries, translated, origins, problems) -> dict:
@@ -367,11 +163,11 @@ def _read_translations(files, guide, entries, translated, origins, problems) -> 
         )
 
     for rel in files:
-        match = _GUIDE_RE.match(rel)
+        match = folder_files.GUIDE_RE.match(rel)
         if not match or not match["language"] or guide is None:
             continue
         language = language_for(rel, match["language"])
-        data = _load_yaml(files[rel], rel, problems) if language is not None else None
+        data = folder_files.load_yaml(files[rel], rel, problems) if language is not None else None
         item = _validate(schema.GuideTranslationFile, data, rel, problems) if data else None
         if item is None:
             continue
@@ -400,7 +196,7 @@ def _read_translations(files, guide, entries, translated, origins, problems) -> 
             problems.append((rel, "file", f"translates {kind}/{stem}.md, which does not exist "
                              "or is not valid"))  # fmt: skip
             continue
-        front, body = _front_matter(files[rel], rel, problems)
+        front, body = folder_files.front_matter(files[rel], rel, problems)
         item = _validate(models[kind], front, rel, problems) if front is not None else None
         if item is None:
             continue
@@ -616,81 +412,30 @@ def _version_translations(version: GuideVersion, sections, keys) -> dict:
     return dict(sorted(found.items()))
 
 
-# Writing a folder, in one layout: what `exportguide` writes, and what the repository holds.
-
-
-class _Text(str):
-    """Prose: double-quoted on one line, or a literal block when it has several lines."""
-
-
-class _Dumper(yaml.SafeDumper):
-    def increase_indent(self, flow=False, indentless=False):
-        return super().increase_indent(flow, False)  # lists indented under their key
-
-
-def _represent_text(dumper: yaml.SafeDumper, value: str):
-    style = "|" if "\n" in value else '"'
-    text = value + "\n" if "\n" in value else str(value)
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
-
-
-def _represent_name(dumper: yaml.SafeDumper, value: str):
-    """Keys, slugs, addresses: plain where YAML reads them back as the same text."""
-    plain = (
-        bool(value)
-        and dumper.resolve(yaml.ScalarNode, value, (True, False)) == ("tag:yaml.org,2002:str")
-        and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._~:/?#@!$&'()*+,;=%-]*", value) is not None
-    )
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=None if plain else '"')
-
-
-def _represent_list(dumper: yaml.SafeDumper, value: list):
-    flow = bool(value) and all(isinstance(v, str) and not isinstance(v, _Text) for v in value)
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
-
-
-_Dumper.add_representer(_Text, _represent_text)
-_Dumper.add_representer(str, _represent_name)
-_Dumper.add_representer(list, _represent_list)
-
-# Fields that hold prose (everything else is a key, a name, an address, a date, a number).
-PROSE = {"title", "name", "short_name", "summary", "intro", "note", "link_text", "publisher",
-         "published", "question", "body"}  # fmt: skip
-
-
-def _prose(data: Any, key: str = "") -> Any:
-    if isinstance(data, dict):  # a dict under a prose field is prose by language (release.yaml)
-        return {k: _prose(v, key if key in PROSE else k) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_prose(v, key) for v in data]
-    return _Text(data) if isinstance(data, str) and key in PROSE else data
-
-
-def _dump(data: dict) -> str:
-    return yaml.dump(_prose(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                     width=1_000_000)  # fmt: skip
+# Writing a folder, in the layout of folder.py.
 
 
 def _out(model: BaseModel, always: tuple[str, ...] = (), exclude=frozenset()) -> dict:
+    """A model's fields for a file: those that differ from their defaults, and `always`."""
     data = model.model_dump(exclude=set(exclude))
     keep = model.model_dump(exclude_defaults=True, exclude=set(exclude)).keys() | set(always)
     return {k: v for k, v in data.items() if k in keep}
-
-
-def _document(front: dict, body: str) -> str:
-    return f"---\n{_dump(front)}---\n{body}\n"
 
 
 def write_folder(content: schema.GuideContent, folder: Path | str) -> None:
     """Write content as a guide folder. Old step, FAQ and translation files there are replaced."""
     folder = Path(folder)
     names = _file_names(content)
-    text = _dump(_out(content, exclude={"sources", "controls", "region_rules", "steps", "faq",
-                                        "translations", "release"}))  # fmt: skip
-    text += _dump({"sources": [_out(s, ("published", "url")) for s in content.sources]})
-    text += _dump({"controls": [_out(c, ("link", "link_text")) for c in content.controls]})
+    lists = {"sources", "controls", "region_rules", "steps", "faq", "translations", "release"}
+    text = folder_files.dump(_out(content, exclude=lists))
+    text += folder_files.dump({"sources": [_out(s, ("published", "url")) for s in content.sources]})
+    text += folder_files.dump(
+        {"controls": [_out(c, ("link", "link_text")) for c in content.controls]}
+    )
     if content.region_rules:
-        rules = _dump({"region_rules": [_out(r, ("starts", "ends")) for r in content.region_rules]})
+        rules = folder_files.dump(
+            {"region_rules": [_out(r, ("starts", "ends")) for r in content.region_rules]}
+        )
         short = {c.key: c.short_name for c in content.controls}
         last = None
         for line in rules.splitlines(keepends=True):
@@ -703,13 +448,15 @@ def write_folder(content: schema.GuideContent, folder: Path | str) -> None:
         old.unlink()
     (folder / "guide.yaml").write_text(text, encoding="utf-8")
     if content.release is not None:
-        (folder / "release.yaml").write_text(_dump(_out(content.release)), encoding="utf-8")
+        (folder / "release.yaml").write_text(
+            folder_files.dump(_out(content.release)), encoding="utf-8"
+        )
     for kind in ("steps", "faq"):
         (folder / kind).mkdir(exist_ok=True)
         for entry in getattr(content, kind):
             front = _out(entry, exclude={"slug", "body"})
             path = folder / f"{names[(kind, entry.order)]}.md"
-            path.write_text(_document(front, entry.body), encoding="utf-8")
+            path.write_text(folder_files.document(front, entry.body), encoding="utf-8")
     for language, found in content.translations.items():
         _write_translations(folder, language, found, names)
 
@@ -739,12 +486,12 @@ def _write_translations(folder: Path, language: str, found, names: dict) -> None
             for p in found.region_rules
         ]  # fmt: skip
     if meta:
-        (folder / f"guide.{language}.yaml").write_text(_dump(meta), encoding="utf-8")
+        (folder / f"guide.{language}.yaml").write_text(folder_files.dump(meta), encoding="utf-8")
     for kind in ("steps", "faq"):
         for piece in getattr(found, kind):
             front = {**_out(piece.text, exclude={"body"}), "english": _out(piece.english)}
             path = folder / f"{names[(kind, piece.order)]}.{language}.md"
-            path.write_text(_document(front, piece.text.body), encoding="utf-8")
+            path.write_text(folder_files.document(front, piece.text.body), encoding="utf-8")
 
 
 def install(folder: Path | str) -> GuideVersion | None:

@@ -24,7 +24,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from pydantic import (
     AfterValidator,
@@ -34,6 +34,7 @@ from pydantic import (
     Field,
     StrictBool,
     StrictInt,
+    ValidationError,
     ValidationInfo,
     model_serializer,
     model_validator,
@@ -83,7 +84,7 @@ def _link(value: str, info: ValidationInfo) -> str:
     if value and not _trusted(info):
         try:
             _url(value)
-        except ValidationError:
+        except DjangoValidationError:
             raise ValueError(f"{value!r} is not an http(s) address") from None
     return value
 
@@ -549,6 +550,54 @@ class VersionDocument(GuideContent):
 
 _DOCUMENT_FIRST = ("format", "guide", "version", "current", "published_at", "change_summary",
                    "recheck_controls", "url")  # fmt: skip
+
+
+# Errors as editors read them: the field, and what was expected.
+
+
+def describe(exc: ValidationError, prefix: tuple = ()) -> list[tuple[str, str]]:
+    """(field, message) for each error of a validation."""
+    return [
+        (field_name((*prefix, *error["loc"])), _message(error))
+        for error in exc.errors(include_url=False)
+    ]
+
+
+def field_name(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}" if out else str(part)
+    return out or "fields"
+
+
+_TYPES = {str: "text", int: "a number", float: "a number", bool: "true/false", list: "a list",
+          dict: "a mapping", type(None): "empty"}  # fmt: skip
+
+
+def _message(error: dict) -> str:
+    kind, ctx, value = error["type"], error.get("ctx", {}), error.get("input")
+    got = _TYPES.get(type(value), type(value).__name__)
+    messages = {
+        "missing": "is missing",
+        "extra_forbidden": "is not a known field",
+        "string_type": f"must be text, not {got}",
+        "string_too_short": "must not be empty",
+        "string_too_long": f"is longer than {ctx.get('max_length')} characters",
+        "int_type": f"must be a whole number, not {got}",
+        "greater_than_equal": f"must be at least {ctx.get('ge')}",
+        "less_than_equal": f"must be at most {ctx.get('le')}",
+        "bool_type": f"must be true or false, not {got}",
+        "list_type": f"must be a list, not {got}",
+        "dict_type": f"must be a mapping of fields, not {got}",
+        "model_type": f"must be a mapping of fields, not {got}",
+        "model_attributes_type": f"must be a mapping of fields, not {got}",
+        "too_long": f"is longer than {ctx.get('max_length')} characters"
+        if isinstance(value, str)
+        else f"lists more than {ctx.get('max_length')} items",
+        "literal_error": f"must be one of {ctx.get('expected')}",
+        "value_error": str(ctx.get("error", error["msg"])),
+    }
+    return messages.get(kind, error["msg"])
 
 
 SCHEMAS = {
