@@ -244,6 +244,10 @@ def test_translation_edits_with_bad_input_keep_what_was_typed_and_save_nothing(e
     assert response.status_code == 400
     assert "Gardé." in response.content.decode()
     assert draft.translations.get(kind="step").text["body_md"] == "Mettez-le sur Off."
+    response = editor.post(url, {"title": "Titre", "body_md": "Mettez-le sur <i>Off</i>."})
+    assert response.status_code == 400
+    assert "This text contains raw HTML (&lt;i&gt;, &lt;/i&gt;)" in response.content.decode()
+    assert draft.translations.get(kind="step").text["body_md"] == "Mettez-le sur Off."
     assert editor.get(url.replace("/fr/", "/es/")).status_code == 404
     assert editor.get(url.replace(f"/{step.pk}/", "/999999/")).status_code == 404
     # Emptying every field removes the translation: visitors see the English again.
