@@ -69,11 +69,17 @@ def run_importguide(folder: Path, tmp_path: Path) -> subprocess.CompletedProcess
 # The cases of the issue, one by one.
 
 
-def test_a_list_where_text_belongs_is_refused(db, guide_folder):
-    set_front(
-        guide_folder, STEP, "order: 2\ncontrol: ai-training\ntitle: [a, b]\nsources: [seed-000]\n"
-    )
-    assert "steps/02-step.md: title: must be text, not a list" in refused(guide_folder)
+@pytest.mark.parametrize(
+    ("front", "message"),
+    [
+        ("title: [a, b]\nsources: [seed-000]\n", "title: must be text, not a list"),
+        ("title: T\nsources: [[seed-000]]\n", "sources[0]: must be text, not a list"),
+        ("title: T\nsources: [{key: seed-000}]\n", "sources[0]: must be text, not a mapping"),
+    ],
+)
+def test_a_list_where_text_belongs_is_refused(db, guide_folder, front, message):
+    set_front(guide_folder, STEP, f"order: 2\ncontrol: ai-training\n{front}")
+    assert f"steps/02-step.md: {message}" in refused(guide_folder)
 
 
 def test_keys_mixing_numbers_and_text_are_refused(db, guide_folder):
