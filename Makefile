@@ -15,7 +15,7 @@ FIND_PYTHON := for p in python3 python3.14 python3.13 python3.12 python \
 	     "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	    echo "$$p"; break; fi; done
 
-.PHONY: run test test-postgres audit setup lint format check clean
+.PHONY: run test test-postgres audit setup lint format check clean schema
 
 run: setup
 	OPTOUT_LOCAL_HTTP=1 PORT=$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bin/start
@@ -62,6 +62,10 @@ lint:
 format:
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+
+# The JSON Schema files in docs/schema/, generated from optout/guides/schema.py.
+schema: setup
+	$(PY) manage.py guideschema
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

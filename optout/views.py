@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from optout.guides.models import GuideVersion
+from optout.guides.models import GuideVersion, Step
 from optout.guides.translation import localize_titles
 
 
@@ -33,6 +33,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+PUBLIC_STATUSES = [GuideVersion.Status.PUBLISHED, GuideVersion.Status.RETIRED]
 MEDIA_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
 
 
@@ -41,13 +42,19 @@ def media(request: HttpRequest, name: str, ext: str) -> FileResponse:
     """An uploaded screenshot. Only names we generated (a random hex name and the extension of
     the image's real format) are served, always as an image, never as anything a browser
     would run."""
-    path = settings.MEDIA_ROOT / "screenshots" / f"{name}.{ext}"
-    if not path.is_file():
+    stored = f"screenshots/{name}.{ext}"
+    path = settings.MEDIA_ROOT / stored
+    steps = Step.objects.filter(screenshot=stored)
+    public = steps.filter(version__status__in=PUBLIC_STATUSES).exists()
+    # A draft's screenshot is for its editors until the draft is published.
+    if not path.is_file() or not (public or (request.user.is_staff and steps.exists())):
         raise Http404
     response = FileResponse(path.open("rb"), content_type=MEDIA_TYPES[ext])
     response["Content-Disposition"] = "inline"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["Cache-Control"] = (
+        "public, max-age=31536000, immutable" if public else "private, no-store"
+    )
     return response
 
 

@@ -18,8 +18,10 @@ def test_export_import_publish_of_an_unchanged_folder_gives_identical_content(pu
 def test_the_export_is_in_the_folder_format(published, guide_folder, tmp_path):
     call_command("exportguide", "linkedin", str(tmp_path / "out"))
     assert read_folder(tmp_path / "out") == read_folder(guide_folder)
-    step = (tmp_path / "out" / "steps" / "01-open-settings-privacy.md").read_text()
-    assert step.startswith("---\norder: 1\ncontrol: ai-training\ntitle: Open Settings & Privacy\n")
+    step = (tmp_path / "out" / "steps" / "01-step.md").read_text()
+    assert step.startswith(
+        '---\norder: 1\ncontrol: ai-training\ntitle: "Open Settings & Privacy"\n'
+    )
     assert step.endswith("---\nClick **Me**, then *Settings & Privacy*.\n")
 
 
@@ -33,3 +35,40 @@ def test_the_shipped_guide_round_trips(db, tmp_path):
 def test_exporting_an_unknown_guide_is_a_clear_error(db, tmp_path):
     with pytest.raises(CommandError, match="no guide 'nope'"):
         call_command("exportguide", "nope", str(tmp_path))
+
+
+def files_of(folder) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_exporting_the_shipped_guide_reproduces_its_folder_file_for_file(db, tmp_path):
+    shipped = settings.BASE_DIR / "content" / "linkedin"
+    create_draft(read_folder(shipped)).publish("v1")
+    call_command("exportguide", "linkedin", str(tmp_path / "out"))
+    exported = files_of(tmp_path / "out")
+    assert sorted(exported) == sorted(files_of(shipped))  # same names, none truncated
+    for name, data in files_of(shipped).items():
+        assert exported[name] == data, f"{name} differs: run manage.py formatguide"
+
+
+def test_export_import_export_is_byte_identical_even_from_crlf_files(db, tmp_path):
+    shipped = settings.BASE_DIR / "content" / "linkedin"
+    create_draft(read_folder(shipped)).publish("v1")
+    call_command("exportguide", "linkedin", str(tmp_path / "one"))
+    for path in (tmp_path / "one").rglob("*"):
+        if path.is_file():  # as a Windows editor would save them
+            path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    call_command("importguide", str(tmp_path / "one"))
+    call_command("exportguide", "linkedin", str(tmp_path / "two"), "--draft")
+    assert files_of(tmp_path / "two") == files_of(shipped)
+
+
+def test_formatguide_checks_and_rewrites_the_layout(tmp_path, guide_folder):
+    with pytest.raises(CommandError, match="not in the exported layout"):
+        call_command("formatguide", str(guide_folder), "--check")
+    call_command("formatguide", str(guide_folder))
+    call_command("formatguide", str(guide_folder), "--check")

@@ -94,12 +94,10 @@ def test_export_writes_one_file_per_step_and_language_and_round_trips(french, tm
     call_command("exportguide", "linkedin", str(tmp_path / "out"))
     out = tmp_path / "out"
     assert (out / "guide.fr.yaml").is_file()
-    text = (out / "steps" / "02-switch-the-toggle-off.fr.md").read_text()
-    assert text.startswith("---\ntitle: Désactivez le bouton\nenglish:\n  title: Switch the toggle")
+    text = (out / "steps" / "02-step.fr.md").read_text()
+    assert text.startswith('---\ntitle: "Désactivez le bouton"\nenglish:\n  title: "Switch the')
     assert text.endswith("---\nMettez-le sur Off.\n")
-    assert sorted(p.name for p in (out / "steps").glob("*.fr.md")) == [
-        "02-switch-the-toggle-off.fr.md"
-    ]
+    assert sorted(p.name for p in (out / "steps").glob("*.fr.md")) == ["02-step.fr.md"]
     output = io.StringIO()
     call_command("importguide", str(out), stdout=output)
     assert "Translations into fr: 5 pieces, 0 outdated" in output.getvalue()
@@ -133,7 +131,7 @@ def rewrite(path, old, new):
         (lambda f: rewrite(f / "steps/02-step.fr.md", "english:", "note: Une note\nenglish:"), "steps/02-step.fr.md", "note"),
         (lambda f: rewrite(f / "steps/02-step.fr.md", "english:\n", "old_english:\n"), "steps/02-step.fr.md", "english"),
         (lambda f: rewrite(f / "steps/02-step.fr.md", "title: Désactivez le bouton", "title: ''"), "steps/02-step.fr.md", "title"),
-        (lambda f: rewrite(f / "guide.fr.yaml", "region: eu", "region: us"), "guide.fr.yaml region_rules[0]", "starts"),
+        (lambda f: rewrite(f / "guide.fr.yaml", "region: eu", "region: us"), "guide.fr.yaml", "region_rules[0]"),
         (lambda f: rewrite(f / "guide.fr.yaml", "  ai-training:", "  ai-dreams:"), "guide.fr.yaml", "controls.ai-dreams"),
         (lambda f: rewrite(f / "faq/01-faq.fr.md", "question:", "question: [broken"), "faq/01-faq.fr.md", "YAML"),
     ],
@@ -154,7 +152,8 @@ def test_bad_translation_files_get_a_clear_error_and_change_nothing(
 
 
 def test_the_shipped_guide_is_translated_into_french_and_german_completely(db, settings):
-    content = read_folder(settings.BASE_DIR / "content" / "linkedin")
+    shipped = read_folder(settings.BASE_DIR / "content" / "linkedin")
+    content = shipped.model_dump()
     for language in ("fr", "de"):
         found = content["translations"][language]
         assert found["guide"]["english"] == {k: content[k] for k in ("title", "summary", "intro")}
@@ -162,7 +161,7 @@ def test_the_shipped_guide_is_translated_into_french_and_german_completely(db, s
         assert len(found["faq"]) == len(content["faq"])
         assert len(found["controls"]) == len(content["controls"])
         assert len(found["region_rules"]) == sum(1 for r in content["region_rules"] if r["note"])
-        version = create_draft(content)
+        version = create_draft(shipped)
         pieces = {(t.kind, t.object_id): t for t in version.translations.filter(language=language)}
         for step in version.steps.all():
             translation = pieces[("step", step.pk)]
@@ -244,6 +243,10 @@ def test_translation_edits_with_bad_input_keep_what_was_typed_and_save_nothing(e
     response = editor.post(url, {"title": "x" * 301, "body_md": "Gardé."})
     assert response.status_code == 400
     assert "Gardé." in response.content.decode()
+    assert draft.translations.get(kind="step").text["body_md"] == "Mettez-le sur Off."
+    response = editor.post(url, {"title": "Titre", "body_md": "Mettez-le sur <i>Off</i>."})
+    assert response.status_code == 400
+    assert "This text contains raw HTML (&lt;i&gt;, &lt;/i&gt;)" in response.content.decode()
     assert draft.translations.get(kind="step").text["body_md"] == "Mettez-le sur Off."
     assert editor.get(url.replace("/fr/", "/es/")).status_code == 404
     assert editor.get(url.replace(f"/{step.pk}/", "/999999/")).status_code == 404

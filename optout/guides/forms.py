@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language_info
 
+from .markdown import validate_no_raw_html
 from .models import GuideVersion
 from .text import NormalizedFormField
 
@@ -179,6 +180,7 @@ class TranslationForm(forms.Form):
                 )
                 if long
                 else forms.TextInput(attrs={"lang": language, "class": "vTextField"}),
+                validators=[validate_no_raw_html] if field.endswith("_md") else [],
             )
             self.fields[field].english = text
 

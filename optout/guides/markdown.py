@@ -28,3 +28,36 @@ def render(source: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
+
+
+_html_finder = MarkdownIt("commonmark", {"html": True})
+_html_finder.enable(["table", "strikethrough"])
+
+
+def raw_html(source: str) -> list[str]:
+    """The raw HTML in Markdown source (tags, comments), as written: Markdown here cannot hold
+    HTML, and `render` would show it as literal text."""
+    found = []
+    for token in _html_finder.parse(source or ""):
+        if token.type == "html_block":
+            found.append(token.content.strip())
+        for child in token.children or []:
+            if child.type == "html_inline":
+                found.append(child.content)
+    return found
+
+
+def raw_html_message(found: list[str]) -> str:
+    shown = ", ".join(list(dict.fromkeys(tag[:40] for tag in found))[:3])
+    return (
+        f"contains raw HTML ({shown}). Markdown here cannot hold HTML: use Markdown instead, "
+        "such as **bold**, *italic* or [a link](https://example.org), or write < as &lt;."
+    )
+
+
+def validate_no_raw_html(source: str) -> None:
+    """A model field validator: refuses Markdown with raw HTML, saying so."""
+    from django.core.exceptions import ValidationError
+
+    if found := raw_html(source):
+        raise ValidationError("This text " + raw_html_message(found))

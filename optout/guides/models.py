@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from . import markdown, text
@@ -127,7 +128,7 @@ class GuideVersion(models.Model):
     )
     title = text.CharField(max_length=200)
     summary = text.CharField(max_length=300, help_text="One sentence for listings and search.")
-    intro_md = text.MarkdownField("intro (Markdown)")
+    intro_md = text.MarkdownField("intro (Markdown)", validators=[markdown.validate_no_raw_html])
     intro_html = models.TextField(editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -202,7 +203,10 @@ class GuideVersion(models.Model):
     def delete(self, *args, **kwargs):
         if not GuideVersion.objects.drafts().filter(pk=self.pk).exists():
             raise VersionLocked(f"{self} is published and cannot be deleted.")
-        return super().delete(*args, **kwargs)
+        screenshots = list(self.steps.values_list("screenshot", flat=True))
+        result = super().delete(*args, **kwargs)
+        discard_screenshots(screenshots)
+        return result
 
     @property
     def is_draft(self) -> bool:
@@ -462,30 +466,53 @@ class Section(VersionContent):
 
 
 SCREENSHOT_MAX_BYTES = 2 * 1024 * 1024
+SCREENSHOT_MAX_PIXELS = 25_000_000  # 5000 x 5000; a phone's long screenshot is far less
 SCREENSHOT_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
 
 
 def screenshot_format(file) -> str:
     """The image format of an uploaded file, judged by its content; ValidationError if it is
-    not a PNG, JPEG or WebP image within the size cap."""
-    from PIL import Image, UnidentifiedImageError
+    not a PNG, JPEG or WebP image within the size caps.
+
+    The header is read first, so an image that declares too many pixels (a decompression bomb)
+    is refused before anything is decoded. Any error Pillow raises on a broken or hostile file
+    is a plain "not an image" for the editor, never a server error.
+    """
+    import warnings
+
+    from PIL import Image
 
     if file.size > SCREENSHOT_MAX_BYTES:
         raise ValidationError("The screenshot is larger than 2 MB. Please make it smaller.")
     file.seek(0)
     data = file.read()
     file.seek(0)
+    not_an_image = ValidationError("This file is not a PNG, JPEG or WebP image Pillow can read.")
     try:
-        with Image.open(BytesIO(data)) as image:
-            image.verify()
-            kind = image.format
-            width, height = image.size
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError("This file is not a PNG, JPEG or WebP image.") from exc
-    if kind not in SCREENSHOT_FORMATS:
-        raise ValidationError("Screenshots must be PNG, JPEG or WebP images.")
-    if width * height > 40_000_000:
-        raise ValidationError("The screenshot has too many pixels.")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(BytesIO(data)) as image:
+                kind = image.format
+                width, height = image.size
+                if kind not in SCREENSHOT_FORMATS:
+                    raise ValidationError("Screenshots must be PNG, JPEG or WebP images.")
+                if width * height > SCREENSHOT_MAX_PIXELS:
+                    raise ValidationError(
+                        f"The screenshot is {width} x {height} pixels; at most "
+                        f"{SCREENSHOT_MAX_PIXELS // 1_000_000} million pixels are accepted. "
+                        "Please make it smaller."
+                    )
+                image.verify()
+            with Image.open(BytesIO(data)) as image:
+                image.load()  # decodes it all: a truncated or corrupt image fails here
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ValidationError(
+            "The screenshot declares far too many pixels. Please make it smaller."
+        ) from exc
+    except Exception as exc:  # Pillow raises many kinds of error on hostile files
+        raise not_an_image from exc
     return kind
 
 
@@ -499,12 +526,41 @@ def screenshot_path(step: "Step", filename: str) -> str:
     return f"screenshots/{uuid.uuid4().hex}.{SCREENSHOT_FORMATS[kind]}"
 
 
+def discard_screenshots(names) -> None:
+    """Delete screenshot files no step refers to any more, once the transaction commits
+    (versions share a file when a draft is copied, so a file goes only with its last step)."""
+    names = {name for name in names if name}
+    if not names:
+        return
+
+    def discard():
+        from django.core.files.storage import default_storage
+
+        used = set(Step.objects.filter(screenshot__in=names).values_list("screenshot", flat=True))
+        for name in names - used:
+            default_storage.delete(name)
+
+    transaction.on_commit(discard)
+
+
+def auto_slug(text: str, max_length: int = 100) -> str:
+    """A file name for a step or FAQ entry, made from its title: whole words only."""
+    slug = slugify(text) or "entry"
+    while len(slug) > max_length and "-" in slug:
+        slug = slug.rsplit("-", 1)[0]
+    return slug[:max_length]
+
+
 class Step(VersionContent):
     version = models.ForeignKey(GuideVersion, on_delete=models.CASCADE, related_name="steps")
     control = models.ForeignKey(Control, on_delete=models.PROTECT, related_name="steps")
     order = models.PositiveIntegerField()
     title = text.CharField(max_length=200)
-    body_md = text.MarkdownField("body (Markdown)")
+    slug = models.SlugField(
+        "file name", max_length=100, blank=True,
+        help_text="Its name in guide folders (steps/NN-name.md); made from the title if empty.",
+    )  # fmt: skip
+    body_md = text.MarkdownField("body (Markdown)", validators=[markdown.validate_no_raw_html])
     body_html = models.TextField(editable=False)
     link = models.URLField(blank=True)
     link_text = text.CharField(max_length=200, blank=True)
@@ -533,14 +589,28 @@ class Step(VersionContent):
     def save(self, *args, **kwargs):
         text.normalize_fields(self)
         self.body_html = markdown.render(self.body_md)
+        self.slug = self.slug or auto_slug(self.title)
+        old = Step.objects.filter(pk=self.pk).values_list("screenshot", flat=True).first()
         super().save(*args, **kwargs)
+        if old and old != self.screenshot.name:
+            discard_screenshots([old])  # replaced or removed
+
+    def delete(self, *args, **kwargs):
+        name = self.screenshot.name
+        result = super().delete(*args, **kwargs)
+        discard_screenshots([name])
+        return result
 
 
 class FaqEntry(VersionContent):
     version = models.ForeignKey(GuideVersion, on_delete=models.CASCADE, related_name="faq_entries")
     order = models.PositiveIntegerField()
     question = text.CharField(max_length=300)
-    answer_md = text.MarkdownField("answer (Markdown)")
+    slug = models.SlugField(
+        "file name", max_length=100, blank=True,
+        help_text="Its name in guide folders (faq/NN-name.md); made from the question if empty.",
+    )  # fmt: skip
+    answer_md = text.MarkdownField("answer (Markdown)", validators=[markdown.validate_no_raw_html])
     answer_html = models.TextField(editable=False)
     source_keys = models.JSONField(default=list)
 
@@ -558,6 +628,7 @@ class FaqEntry(VersionContent):
     def save(self, *args, **kwargs):
         text.normalize_fields(self)
         self.answer_html = markdown.render(self.answer_md)
+        self.slug = self.slug or auto_slug(self.question)
         super().save(*args, **kwargs)
 
 

@@ -2,7 +2,6 @@ import json
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import translate_url
@@ -18,9 +17,10 @@ from optout.feedback.models import Surface, step_signals
 
 from . import caching
 from . import diff as differ
-from .content import version_content
+from .content import content_of, version_content
 from .models import Guide, GuideVersion
 from .regions import Region
+from .schema import TRUSTED, VersionDocument
 from .translation import localize_change_summaries, section_names
 
 
@@ -140,26 +140,28 @@ def change(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 def version_json(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:
     """A published version as JSON for other tools (docs/json-format.md)."""
     version = get_version_or_404(slug, number)
-    content = version_content(version)
-    steps = {s.order: s for s in version.steps.all()}
+    content = content_of(version).model_dump()
+    html = {s.order: s.body_html for s in version.steps.all()}
     for step in content["steps"]:
-        step["body_html"] = steps[step["order"]].body_html
-    faq = {f.order: f for f in version.faq_entries.all()}
+        step["body_html"] = html[step["order"]]
+    html = {f.order: f.answer_html for f in version.faq_entries.all()}
     for entry in content["faq"]:
-        entry["body_html"] = faq[entry["order"]].answer_html
-    data = {
-        "format": "optout-guide/1",
-        "guide": version.guide.slug,
-        "version": version.number,
-        "current": version.is_current,
-        "published_at": version.published_at,
-        "change_summary": version.change_summary,
-        "recheck_controls": version.recheck_controls,
-        "url": request.build_absolute_uri(version.get_absolute_url()),
-        **{k: v for k, v in content.items() if k != "slug"},
-    }
+        entry["body_html"] = html[entry["order"]]
+    document = VersionDocument.model_validate(
+        {
+            **content,
+            "guide": version.guide.slug,
+            "version": version.number,
+            "current": version.is_current,
+            "published_at": version.published_at,
+            "change_summary": version.change_summary,
+            "recheck_controls": version.recheck_controls,
+            "url": request.build_absolute_uri(version.get_absolute_url()),
+        },
+        context=TRUSTED,
+    )
     response = HttpResponse(
-        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        json.dumps(document.as_json(), indent=2, ensure_ascii=False),
         content_type="application/json",
     )
     response["Access-Control-Allow-Origin"] = "*"

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from optout.guides.content import version_content, write_folder
+from optout.guides.content import content_of, write_folder
 from optout.guides.models import GuideVersion
 
 
@@ -33,5 +33,5 @@ class Command(BaseCommand):
         if found is None:
             what = "a draft" if draft else f"version {number}" if number else "a published version"
             raise CommandError(f"There is no guide '{slug}' with {what}.")
-        write_folder(version_content(found), folder)
+        write_folder(content_of(found), folder)
         self.stdout.write(f"Wrote {found} to {folder}")
