@@ -17,7 +17,7 @@ from optout.feedback.models import Surface, step_signals
 
 from . import caching
 from . import diff as differ
-from .content import content_of, version_content
+from .content import content_of
 from .models import Guide, GuideVersion
 from .regions import Region
 from .schema import TRUSTED, VersionDocument
