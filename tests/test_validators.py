@@ -71,7 +71,7 @@ def every_visitor_page() -> dict[str, str]:
             draft = GuideVersion.objects.get(number=2).copy_as_draft()
             draft.publish("Moved a menu.", ["ai-training"])
         client.post(f"{prefix}/checklist/linkedin/ai-training/", {"state": "done"}, **SAME_SITE)
-        get = lambda url, client=client: client.get(prefix + url).content.decode()  # noqa: E731
+        get = lambda url, client=client, prefix=prefix: client.get(prefix + url).content.decode()  # noqa: E731
         documents |= {
             f"{language} guide, re-check": get("/guides/linkedin/?region=eu"),
             f"{language} checklist, re-check": get("/checklist/"),
