@@ -81,7 +81,9 @@ def every_visitor_page() -> dict[str, str]:
         }
         strict = Client(enforce_csrf_checks=True)
         documents[f"{language} 403"] = strict.post(f"{prefix}/checklist/code/").content.decode()
-        documents[f"{language} 400"] = Client(HTTP_HOST="bad host").get("/").content.decode()
+        documents[f"{language} 400"] = (
+            Client(HTTP_HOST="bad host").get(f"{prefix}/").content.decode()
+        )
         with translation.override(language):
             request = RequestFactory().get(f"{prefix}/")
             documents[f"{language} 500"] = server_error(request).content.decode()
