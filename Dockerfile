@@ -6,7 +6,7 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 RUN python -m venv /venv
 COPY requirements/base.txt requirements/base.txt
-RUN /venv/bin/pip install -r requirements/base.txt
+RUN /venv/bin/pip install --require-hashes -r requirements/base.txt
 COPY . .
 # Translations are compiled and static files collected at build time, with a throw-away key.
 RUN SECRET_KEY=build-only DATA_DIR=/tmp/build-data /venv/bin/python manage.py compiletranslations \

@@ -6,14 +6,21 @@ A visitor's `Accept-Language` is only a first guess: someone who arrives from ou
 German is redirected once to that language. Moving around inside the site never redirects (the
 browser sends our own address as the referrer), so choosing English in the switcher sticks
 without a cookie: a reader gets no cookie at all.
+
+Only HTML pages a person opens are redirected. Machine formats (the JSON, the feed, the calendar
+file, the checklist export) are marked with `@not_redirected` and always answer where they are
+asked, whatever the client's Accept-Language: a program that fetches them (another site's
+`fetch`, a feed reader, a calendar) must get the document, not a redirect.
 """
 
+from collections.abc import Callable
+from functools import wraps
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import get_urlconf, is_valid_path
+from django.urls import Resolver404, get_urlconf, is_valid_path, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -30,6 +37,26 @@ def preferred_language(request: HttpRequest) -> str:
         except LookupError:
             continue
     return settings.LANGUAGE_CODE
+
+
+def not_redirected(view: Callable) -> Callable:
+    """Marks a view that answers in a machine format: never redirected to another language."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        return view(*args, **kwargs)
+
+    wrapper.language_redirect = False
+    return wrapper
+
+
+def is_page(path: str) -> bool:
+    """Whether `path` is a page a person opens (not a machine format, not unknown)."""
+    try:
+        match = resolve(path, get_urlconf())
+    except Resolver404:
+        return False
+    return getattr(match.func, "language_redirect", True)
 
 
 def from_this_site(request: HttpRequest) -> bool:
@@ -59,7 +86,7 @@ class FirstGuessLanguageMiddleware:
         other = next(code for code in settings.CONTENT_LANGUAGES)
         with translation.override(other):  # language prefixes resolve in their language
             translated_page = is_valid_path(f"/{other}{path}", get_urlconf())
-        if not translated_page:
+        if not translated_page or not is_page(path):
             return self.get_response(request)  # not a page that has translations
         guess = preferred_language(request)
         if (

@@ -79,6 +79,24 @@ LOCAL_HTTP = envbool("OPTOUT_LOCAL_HTTP")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
+
+def _site_url() -> str:
+    if url := os.environ.get("SITE_URL", "").strip().rstrip("/"):
+        return url
+    if LOCAL_HTTP:
+        return f"http://localhost:{os.environ.get('PORT', '8000')}"
+    return f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if ALLOWED_HOSTS else "https://localhost"
+
+
+# The site's public address (scheme, host and port if any; no path). Every absolute link the
+# site gives out is built from it, never from the request's Host header: the feed's ids and
+# links, the sitemap, robots.txt, the JSON, canonical and hreflang links. Feed readers and
+# search engines then see the same ids whatever name the site was reached by.
+SITE_URL = _site_url()
+# Where visitors get the source code of the site they use (the AGPL asks for it): the footer
+# links it. A fork points it at its own repository.
+SOURCE_URL = os.environ.get("SOURCE_URL", "").strip() or "/source/"
+
 INSTALLED_APPS = [
     "optout.apps.OptoutAdminConfig",
     "django.contrib.auth",

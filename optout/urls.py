@@ -20,6 +20,7 @@ urlpatterns = i18n_patterns(
 urlpatterns += [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots, name="robots"),
+    path("source/", views.source, name="source"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     re_path(
         r"^media/screenshots/(?P<name>[0-9a-f]{32})\.(?P<ext>png|jpg|webp)$",

@@ -1,7 +1,12 @@
+import functools
+import io
+import tarfile
+
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -60,13 +65,52 @@ def media(request: HttpRequest, name: str, ext: str) -> FileResponse:
 
 @require_safe
 def robots(request: HttpRequest) -> HttpResponse:
+    """Plain prefixes only: no `Allow`, no wildcards, which parsers read differently (a
+    first-match parser reads a leading `Allow: /` as allowing everything). Checklists are
+    private; draft previews need an editor's login and are marked noindex."""
+    prefixes = ["", *(f"/{code}" for code in settings.CONTENT_LANGUAGES)]
     lines = [
         "User-agent: *",
-        "Allow: /",
-        "Disallow: /checklist/",
-        "Disallow: /guides/*/draft/",
-        *(f"Disallow: /{code}/checklist/" for code in settings.CONTENT_LANGUAGES),
-        *(f"Disallow: /{code}/guides/*/draft/" for code in settings.CONTENT_LANGUAGES),
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        *(f"Disallow: {prefix}/checklist/" for prefix in prefixes),
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
     ]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+# The source archive: everything needed to build and run this site, as it is installed here;
+# never the data folder, the virtualenv or generated files.
+SOURCE_FILES = [
+    *("optout", "templates", "static", "locale", "content", "docs", "bin", "deploy", "scripts"),
+    *("tests", "bench", ".ci", "requirements", "manage.py", "pyproject.toml", "Makefile"),
+    *("Dockerfile", "compose.yaml", ".dockerignore", ".gitignore", ".python-version"),
+    *("package.json", "package-lock.json", "README.md", "CHANGELOG.md", "LICENSE"),
+]
+
+
+def _source_member(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
+    if "__pycache__" in info.name.split("/") or info.name.endswith((".pyc", ".mo")):
+        return None
+    info.uid = info.gid = 0
+    info.uname = info.gname = ""
+    return info
+
+
+@functools.cache
+def source_archive() -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name in SOURCE_FILES:
+            if (settings.BASE_DIR / name).exists():
+                archive.add(settings.BASE_DIR / name, f"optout/{name}", filter=_source_member)
+    return buffer.getvalue()
+
+
+@require_safe
+def source(request: HttpRequest) -> FileResponse:
+    """The source code of the site as it runs here (AGPL-3.0 section 13), linked from every
+    page's footer unless SOURCE_URL names a repository instead."""
+    response = FileResponse(
+        io.BytesIO(source_archive()), as_attachment=True, filename="optout-source.tar.gz"
+    )
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -2,6 +2,8 @@
 
 from optout.settings import *  # noqa: F403
 
+# Absolute links name the test client's host.
+SITE_URL = "http://testserver"
 # The test client and the live server speak plain http; HTTPS redirects are tested on their own.
 SECURE_SSL_REDIRECT = False
 # No collectstatic needed to run the tests; the production storage has its own test.

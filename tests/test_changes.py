@@ -77,7 +77,10 @@ def test_the_feed_is_valid_atom_with_one_entry_per_version(client, second):
         for required in ("id", "title", "updated", "link"):
             assert entry.find(f"{ATOM}{required}") is not None
     assert entries[0].find(f"{ATOM}link").get("href").endswith("/guides/linkedin/changes/2/")
-    assert "check them again: ai-training" in entries[0].find(f"{ATOM}summary").text
+    assert (
+        "check them again: Data for Generative AI Improvement"
+        in entries[0].find(f"{ATOM}summary").text
+    )
 
 
 def test_the_guide_page_links_the_feed(client, published):

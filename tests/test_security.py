@@ -90,6 +90,7 @@ def test_the_deploy_check_passes_with_no_warnings_in_production_settings(tmp_pat
         "DJANGO_SETTINGS_MODULE": "optout.settings",
         "SECRET_KEY": "x" * 20 + "a-real-looking-secret-key-with-entropy-0123456789",
         "ALLOWED_HOSTS": "optout.example.org",
+        "SITE_URL": "https://optout.example.org",
         "DATA_DIR": str(tmp_path),
     }
     env.pop("OPTOUT_LOCAL_HTTP", None)

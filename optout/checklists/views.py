@@ -1,5 +1,6 @@
 import datetime
 import json
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +17,7 @@ from optout import clock, ratelimit
 from optout.errors import error_page
 from optout.guides.models import GuideVersion, Section
 from optout.guides.views import get_version_or_404, region_or_404
+from optout.i18n import not_redirected
 from optout.origin import same_origin_post
 
 from . import calendar
@@ -186,6 +188,7 @@ def resume(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@not_redirected
 @require_safe
 def export(request: HttpRequest) -> HttpResponse:
     checklist = get_checklist(request)
@@ -213,6 +216,7 @@ def delete(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@not_redirected
 @require_safe
 def reminder(request: HttpRequest) -> HttpResponse:
     form = ReminderForm(request.GET)
@@ -222,9 +226,9 @@ def reminder(request: HttpRequest) -> HttpResponse:
         )
     months = form.cleaned_data["months"]
     start = _add_months(clock.today(), months)
-    url = request.build_absolute_uri(reverse("checklists:checklist"))
+    url = settings.SITE_URL + reverse("checklists:checklist")
     body = calendar.event(
-        uid=f"optout-recheck-{start.isoformat()}-{months}@{request.get_host()}",
+        uid=f"optout-recheck-{start.isoformat()}-{months}@{urlsplit(settings.SITE_URL).netloc}",
         day=start,
         summary=_("Check your AI-training privacy settings again"),
         description=_(

@@ -536,6 +536,7 @@ class VersionDocument(GuideContent):
     published_at: datetime.datetime
     change_summary: str
     recheck_controls: list[Key]
+    last_checked_on: datetime.date | None
     url: str
     steps: list[PublishedStep] = []
     faq: list[PublishedFaq] = []
@@ -549,7 +550,7 @@ class VersionDocument(GuideContent):
 
 
 _DOCUMENT_FIRST = ("format", "guide", "version", "current", "published_at", "change_summary",
-                   "recheck_controls", "url")  # fmt: skip
+                   "recheck_controls", "last_checked_on", "url")  # fmt: skip
 
 
 # Errors as editors read them: the field, and what was expected.

@@ -1,11 +1,14 @@
+import hashlib
 import json
+from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import translate_url
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import get_language_info
 from django.views.decorators.cache import never_cache
@@ -14,6 +17,7 @@ from django.views.decorators.http import require_safe
 from optout import clock
 from optout.checklists.visitor import guide_items
 from optout.feedback.models import Surface, step_signals
+from optout.i18n import not_redirected
 
 from . import caching
 from . import diff as differ
@@ -53,6 +57,7 @@ def guide_context(request: HttpRequest, version: GuideVersion, region: str | Non
     return {
         "version": version,
         "guide": version.guide,
+        "guide_url": settings.SITE_URL + version.guide.get_absolute_url(),
         "sections": sections,
         "progress": progress,
         "faq": version.faq(),
@@ -78,7 +83,10 @@ def detail(request: HttpRequest, slug: str, number: int | None = None) -> HttpRe
 
     def render_page() -> HttpResponse:
         version = get_version_or_404(slug, number)
-        return render(request, "guides/guide.html", guide_context(request, version, region))
+        context = guide_context(request, version, region)
+        # /v/N/ of the current version duplicates the guide: noindex, canonical to the guide.
+        context["own_page"] = number is not None
+        return render(request, "guides/guide.html", context)
 
     if number is None and caching.is_anonymous(request):
         key = getattr(request, "guide_page_key", None) or caching.page_key(request, slug, region)
@@ -136,6 +144,36 @@ def change(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     return render(request, "guides/change.html", context)
 
 
+def json_api(view: Callable) -> Callable:
+    """For JSON that other sites and tools read: readable from any origin, never redirected to
+    another language, revalidated by ETag (304 when unchanged), cached for a few minutes, and
+    errors answered in JSON too."""
+
+    @not_redirected
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            response = JsonResponse(
+                {"error": "not_found", "message": "No such guide or version."}, status=404
+            )
+        if response.status_code == 405:
+            allowed = response["Allow"]
+            response = JsonResponse({"error": "method_not_allowed", "allow": allowed}, status=405)
+            response["Allow"] = allowed
+        if response.status_code == 200:
+            response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+            response["Cache-Control"] = "public, max-age=300"
+            response = get_conditional_response(request, etag=response["ETag"], response=response)
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Expose-Headers"] = "ETag"
+        return response
+
+    return wrapper
+
+
+@json_api
 @require_safe
 def version_json(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:
     """A published version as JSON for other tools (docs/json-format.md)."""
@@ -156,13 +194,12 @@ def version_json(request: HttpRequest, slug: str, number: int | None = None) -> 
             "published_at": version.published_at,
             "change_summary": version.change_summary,
             "recheck_controls": version.recheck_controls,
-            "url": request.build_absolute_uri(version.get_absolute_url()),
+            "last_checked_on": version.guide.last_checked_on,
+            "url": settings.SITE_URL + version.get_absolute_url(),
         },
         context=TRUSTED,
     )
-    response = HttpResponse(
+    return HttpResponse(
         json.dumps(document.as_json(), indent=2, ensure_ascii=False),
         content_type="application/json",
     )
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
