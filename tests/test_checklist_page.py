@@ -8,8 +8,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from optout.checklists.models import Checklist, Item
-
-SAME_SITE = {"HTTP_SEC_FETCH_SITE": "same-origin"}
+from tests.helpers import SAME_SITE
 
 
 @pytest.fixture

@@ -6,31 +6,12 @@ import re
 import threading
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 from django.db import connection
 
 from optout import clock
 from optout.guides.content import create_draft, read_folder
 from optout.guides.models import AuditEntry, GuideVersion, PublishConflict, Step, VersionLocked
-from tests.conftest import ensure_roles
-
-
-@pytest.fixture
-def erin(db):
-    """An editor: changes drafts, cannot publish."""
-    ensure_roles()
-    user = User.objects.create_user("erin", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
-@pytest.fixture
-def paul(db):
-    """A publisher."""
-    ensure_roles()
-    user = User.objects.create_user("paul", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Publishers"))
-    return user
 
 
 def login(client, user):

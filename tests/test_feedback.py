@@ -5,7 +5,6 @@ import http.server
 import threading
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -14,9 +13,8 @@ from optout.feedback.models import MismatchReport, StepCheck, WatchedSource
 from optout.feedback.queue import attention
 from optout.feedback.watch import USER_AGENT, check
 from optout.guides.content import create_draft, read_folder
-from tests.conftest import ensure_roles
+from tests.helpers import SAME_SITE
 
-SAME_SITE = {"HTTP_SEC_FETCH_SITE": "same-origin"}
 URL = "/guides/linkedin/report/"
 
 
@@ -120,7 +118,7 @@ def test_a_calm_hint_appears_after_enough_reports_since_the_last_check(client, p
 
 
 def test_the_queue_puts_the_most_reported_step_first_and_closes_entries(
-    client, published, guide_folder
+    client, published, guide_folder, erin
 ):
     for _ in range(3):
         report(Client(), step=2, text="Different menu")
@@ -136,10 +134,7 @@ def test_the_queue_puts_the_most_reported_step_first_and_closes_entries(
     assert titles[2] == "Source gone: https://example.org/gone"
     assert 'Newest: "Different menu" (the web)' in entries[0].detail
 
-    ensure_roles()
-    editor = User.objects.create_user("erin", password="pw", is_staff=True)
-    editor.groups.add(*editor.groups.model.objects.filter(name="Editors"))
-    client.force_login(editor)
+    client.force_login(erin)
     admin = client.get("/admin/").content.decode()
     assert "Needs attention, most urgent first" in admin and "3 mismatch reports" in admin
     assert client.post(entries[1].dismiss_url, {"reason": ""}).status_code == 400
@@ -156,11 +151,8 @@ def test_the_queue_puts_the_most_reported_step_first_and_closes_entries(
     assert not any(e.title.startswith("Step") for e in attention(timezone.localdate()))
 
 
-def test_editors_record_step_checks_in_the_admin_with_clear_errors(client, published):
-    ensure_roles()
-    editor = User.objects.create_user("erin", password="pw", is_staff=True)
-    editor.groups.add(*editor.groups.model.objects.filter(name="Editors"))
-    client.force_login(editor)
+def test_editors_record_step_checks_in_the_admin_with_clear_errors(client, published, erin):
+    client.force_login(erin)
     url = "/admin/feedback/stepcheck/add/"
     bad = client.post(
         url,
@@ -177,7 +169,7 @@ def test_editors_record_step_checks_in_the_admin_with_clear_errors(client, publi
         {"version": published.pk, "step_order": 1, "surface": "ios", "checked_on": "2026-01-01"},
     )
     assert ok.status_code == 302
-    assert StepCheck.objects.get().checked_by == editor
+    assert StepCheck.objects.get().checked_by == erin
     assert (
         "Checked on 1 January 2026 on iPhone" in Client().get("/guides/linkedin/").content.decode()
     )

@@ -1,7 +1,6 @@
 """Hostile and malformed input: sanitised Markdown, odd requests, and property-based fuzzing."""
 
 import string
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
@@ -11,6 +10,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from optout.guides.markdown import render
+from tests.helpers import Elements
 
 XSS = [
     "<script>alert(1)</script>",
@@ -50,16 +50,6 @@ ALLOWED_SCHEMES = {"", "https", "http", "mailto"}  # "" is a relative link, such
 
 def safe_url(url: str) -> bool:
     return urlsplit(url.strip()).scheme.lower() in ALLOWED_SCHEMES
-
-
-class Elements(HTMLParser):
-    def __init__(self, html: str):
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
 
 
 @pytest.mark.parametrize("payload", XSS)

@@ -7,9 +7,9 @@ from django.test import Client
 from optout import clock
 from optout.checklists.models import Checklist, Item
 from optout.guides.content import create_draft, read_folder
+from tests.helpers import SAME_SITE
 
 TOGGLE = "/checklist/linkedin/ai-training/"
-SAME_SITE = {"HTTP_SEC_FETCH_SITE": "same-origin"}
 
 
 def tick(client, url=TOGGLE, state="done", **extra):

@@ -183,15 +183,9 @@ def outdated(french, guide_folder):
 
 
 @pytest.fixture
-def editor(client, db):
-    from django.contrib.auth.models import Group, User
-
-    from tests.conftest import ensure_roles
-
-    ensure_roles()
-    user = User.objects.create_user("erin", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
+def editor(client, erin):
+    """Erin's browser, signed in to the admin."""
+    client.force_login(erin)
     return client
 
 
