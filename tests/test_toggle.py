@@ -108,7 +108,12 @@ def test_it_refuses_cross_site_posts(client, published, headers):
 )
 def test_it_accepts_same_origin_posts_without_a_csrf_cookie(published, headers):
     client = Client(enforce_csrf_checks=True)
-    assert client.post(TOGGLE, {"state": "done"}, **headers).status_code == 302
+    response = client.post(TOGGLE, {"state": "done"}, **headers)
+    assert response.status_code == 302
+    assert response.cookies[settings.CHECKLIST_COOKIE_NAME]
+    item = Item.objects.get()
+    assert (item.control.key, item.state) == ("ai-training", "done")
+    assert "1 of 3 done" in client.get("/checklist/").content.decode()
 
 
 @pytest.mark.parametrize(
