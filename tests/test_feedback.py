@@ -93,7 +93,9 @@ def test_reports_are_rate_limited_and_refused_from_other_sites(client, published
     assert cross.status_code == 403
 
 
-def test_a_calm_hint_appears_after_enough_reports_since_the_last_check(client, published, settings):
+def test_a_calm_hint_appears_after_enough_reports_since_the_last_check(
+    client, published, settings, erin
+):
     settings.MISMATCH_HINT_THRESHOLD = 2
     report(client)
     assert (
@@ -105,12 +107,13 @@ def test_a_calm_hint_appears_after_enough_reports_since_the_last_check(client, p
         "Some readers say this screen has changed"
         in client.get("/guides/linkedin/").content.decode()
     )
-    StepCheck.objects.create(
-        version=published, step_order=2, surface="web", checked_on=timezone.localdate()
+    editor = Client()
+    editor.force_login(erin)
+    check = {"version": published.pk, "step_order": 2, "surface": "web"}
+    response = editor.post(
+        "/admin/feedback/stepcheck/add/", {**check, "checked_on": timezone.localdate()}
     )
-    from optout.feedback.views import bump_feedback
-
-    bump_feedback("linkedin")
+    assert response.status_code == 302
     page = client.get("/guides/linkedin/").content.decode()
     assert "Some readers say this screen has changed" not in page
     assert f"Checked on {timezone.localdate():%-d %B %Y} on the web" in page
