@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from optout import clock
-from optout.feedback.models import StepCheck
+from optout.feedback.models import MismatchReport, StepCheck
 from optout.guides.content import create_draft, read_folder
 from optout.guides.models import GuideVersion
 from tests.factories import write_french
@@ -128,3 +128,28 @@ def test_a_translation_edited_in_the_admin_shows_once_published(
     assert response.status_code == 302
     page = fresh(french)
     assert "Basculez sur Off." in page and "Mettez-le sur Off." not in page
+
+
+def test_deleting_a_step_check_or_reports_in_the_admin_shows_at_once(
+    client, published, admin_user, settings
+):
+    """Only superusers may delete them (the groups cannot), but the page must follow too."""
+    settings.MISMATCH_HINT_THRESHOLD = 1
+    day = clock.today() - datetime.timedelta(days=2)
+    check = StepCheck.objects.create(version=published, step_order=1, surface="web", checked_on=day)
+    report = {"version": 1, "step": 2, "surface": "web"}
+    assert Client().post("/guides/linkedin/report/", report, **SAME_SITE).status_code == 200
+    page = cached()
+    assert f"Checked on {day:%-d %B %Y} on the web" in page and HINT in page
+    client.force_login(admin_user)
+    response = client.post(f"/admin/feedback/stepcheck/{check.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert "Checked on" not in fresh()
+    cached()
+    response = client.post(
+        "/admin/feedback/mismatchreport/",
+        {"action": "delete_selected", "_selected_action": [r.pk for r in MismatchReport.objects.all()], "post": "yes"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert not MismatchReport.objects.exists()
+    assert HINT not in fresh()
