@@ -44,7 +44,7 @@ def ensure_roles() -> None:
 
 @pytest.fixture
 def erin(db):
-    """An editor: changes drafts, cannot publish."""
+    """An editor: changes drafts, records step checks, dismisses reports; cannot publish."""
     ensure_roles()
     user = User.objects.create_user("erin", password="pw", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
@@ -53,7 +53,7 @@ def erin(db):
 
 @pytest.fixture
 def paul(db):
-    """A publisher."""
+    """A publisher: can also publish, restore and record checks."""
     ensure_roles()
     user = User.objects.create_user("paul", password="pw", is_staff=True)
     user.groups.add(Group.objects.get(name="Publishers"))

@@ -8,6 +8,7 @@ from optout.guides.content import create_draft, read_folder, version_content
 from optout.guides.models import GuideVersion
 from tests.conftest import ensure_roles
 from tests.factories import write_french
+from tests.helpers import SAME_SITE
 
 
 def test_backup_and_restore_round_trip_guides_versions_checklists_and_users(
@@ -21,9 +22,7 @@ def test_backup_and_restore_round_trip_guides_versions_checklists_and_users(
     editor = User.objects.create_user("erin", password="pw", is_staff=True)
     editor.groups.add(Group.objects.get(name="Editors"))
     visitor = Client()
-    visitor.post(
-        "/checklist/linkedin/ai-training/", {"state": "done"}, HTTP_SEC_FETCH_SITE="same-origin"
-    )
+    visitor.post("/checklist/linkedin/ai-training/", {"state": "done"}, **SAME_SITE)
     checklist = Checklist.objects.get()
     code = checklist.new_resume_code()
     before = {

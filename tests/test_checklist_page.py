@@ -1,6 +1,7 @@
 import datetime
 import json
 import re
+from collections import Counter
 
 import pytest
 from django.conf import settings
@@ -8,8 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from optout.checklists.models import Checklist, Item
-
-SAME_SITE = {"HTTP_SEC_FETCH_SITE": "same-origin"}
+from tests.helpers import SAME_SITE
 
 
 @pytest.fixture
@@ -77,7 +77,33 @@ def test_replacing_the_code_makes_the_old_one_stop_working(alice):
 def test_the_code_is_stored_only_as_a_hash(alice):
     code = code_from(alice.post("/checklist/code/", **SAME_SITE))
     stored = Checklist.objects.get().resume_code_hash
-    assert code.replace("-", "") not in stored and len(stored) == 64
+    assert code.replace("-", "") not in stored.upper() and len(stored) == 64
+    assert set(stored) <= set("0123456789abcdef")
+    # The stored value does not work as a code: only the code itself opens the checklist.
+    assert Client().post("/checklist/resume/", {"code": stored}, **SAME_SITE).status_code == 400
+
+
+def test_resume_codes_are_random_in_every_character_and_never_repeat(published):
+    """80 bits in 16 characters: every position takes every one of the 32 characters about
+    equally often. A code with less randomness in the same format (32 bits padded to 16
+    characters, a hex token) leaves positions fixed or characters unused."""
+    checklist = Checklist.objects.create()
+    codes = [checklist.new_resume_code().replace("-", "") for _ in range(2000)]
+    assert len(set(codes)) == len(codes)
+    alphabet = set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+    for position in range(16):
+        counts = Counter(code[position] for code in codes)
+        assert set(counts) == alphabet, f"position {position} uses only {sorted(counts)}"
+        # Each character is expected 62.5 times; chi-squared with 31 degrees of freedom passes 90
+        # about once in ten million positions of a fair generator.
+        expected = len(codes) / 32
+        chi2 = sum((counts[c] - expected) ** 2 / expected for c in alphabet)
+        assert chi2 < 90, f"position {position} is lopsided: {counts.most_common(3)}"
+    # The last code is the one that works, and only its hash is kept.
+    stored = Checklist.objects.get().resume_code_hash
+    assert codes[-1] not in stored.upper()
+    assert Checklist.for_code(codes[-1]) == checklist
+    assert Checklist.for_code(codes[0]) is None
 
 
 @pytest.mark.parametrize("code", ["", "nope", "0000-0000-0000-0000", "x" * 41, "🙂" * 16])
@@ -120,7 +146,10 @@ def test_download_my_data_gives_the_checklist_as_json(alice):
     assert [(i["guide"], i["control"], i["state"], i["guide_version"]) for i in data["items"]] == [
         ("linkedin", "ai-training", "done", 1)
     ]
-    assert "ip" not in response.content.decode().lower()
+    # Everything the site keeps about the visitor, and nothing else (test_privacy checks that
+    # their address and browser are not in it).
+    assert set(data) == {"format", "created", "last_used", "has_resume_code", "items"}
+    assert set(data["items"][0]) == {"guide", "control", "state", "ticked_at", "guide_version"}
 
 
 def test_download_without_a_checklist_is_a_404(client, db):

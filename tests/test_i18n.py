@@ -14,8 +14,8 @@ from django.utils.translation import trans_real
 
 from optout.guides.models import GuideVersion
 from tests.factories import publish_shipped_guide
+from tests.helpers import SAME_SITE
 
-SAME_SITE = {"HTTP_SEC_FETCH_SITE": "same-origin"}
 LANGUAGES = ["fr", "de"]
 
 

@@ -1,20 +1,7 @@
-from html.parser import HTMLParser
-
 import pytest
 
 from optout.guides.markdown import render
-
-
-class Elements(HTMLParser):
-    """The real elements and attributes in a piece of HTML (text that looks like HTML is not)."""
-
-    def __init__(self, html: str):
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
+from tests.helpers import Elements
 
 
 @pytest.mark.parametrize(

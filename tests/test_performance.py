@@ -9,8 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from optout.guides.content import create_draft, read_folder
-
-SAME_SITE = {"HTTP_SEC_FETCH_SITE": "same-origin"}
+from tests.helpers import SAME_SITE
 
 
 def test_anonymous_guide_pages_answer_conditional_requests(client, published):

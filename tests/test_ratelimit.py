@@ -1,78 +1,104 @@
-"""Who a client is, for rate limits and login lockouts (optout.ratelimit)."""
+"""Rate limits: counted per client under a keyed hash of its address, for at most an hour.
 
-import os
-import subprocess
-import sys
+The clock is moved, not waited for: `time.time` is what the rate limits and Django's cache both
+read, so moving it moves the windows and the cache's expiry together.
+"""
+
+import time
 
 import pytest
-from django.conf import settings
-from django.test import RequestFactory
+from django.core.cache import cache
+from django.test import Client
 
-from optout.ratelimit import client_address, client_key
+from tests.helpers import SAME_SITE
+from tests.test_privacy import ADDRESS, traces
 
-PROXY = "10.0.0.5"
+REPORT = {"version": 1, "step": 2, "surface": "web"}
+START = 1_800_000_000.0  # a whole hour (and minute): the windows start here
 
 
-def request(remote: str, forwarded_for: str | None = None):
-    extra = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for is not None else {}
-    return RequestFactory().get("/", REMOTE_ADDR=remote, **extra)
+class Clock:
+    def __init__(self):
+        self.now = START + 1
+
+    def __call__(self) -> float:
+        return self.now
+
+    def forward(self, seconds: float) -> None:
+        self.now += seconds
 
 
 @pytest.fixture
-def behind_proxy(settings):
-    settings.FORWARDED_ALLOW_IPS = ["127.0.0.1", "::1", "10.0.0.0/24"]
+def clock(monkeypatch):
+    fake = Clock()
+    monkeypatch.setattr(time, "time", fake)
+    return fake
 
 
-def test_without_a_trusted_proxy_x_forwarded_for_is_ignored():
-    assert client_address(request("203.0.113.9", "198.51.100.1")) == "203.0.113.9"
-    assert client_key(request("203.0.113.9", "198.51.100.1")) == client_key(request("203.0.113.9"))
+# What the cache holds for pages, not for clients (test_performance and test_admin_cache).
+PAGE_ENTRIES = (":guide-page:", ":feedback-stamp:")
 
 
-def test_behind_a_trusted_proxy_the_client_is_the_address_it_appended(behind_proxy):
-    assert client_address(request(PROXY, "203.0.113.9")) == "203.0.113.9"
-    # Whatever the client wrote itself stays on the left and is skipped.
-    assert client_address(request(PROXY, "198.51.100.1, 203.0.113.9")) == "203.0.113.9"
-    assert client_key(request(PROXY, "198.51.100.1, 203.0.113.9")) == client_key(
-        request("203.0.113.9")
-    )
+def entries() -> dict[str, object]:
+    """What the requests left in the cache for counting clients, by key, unexpired (the tests'
+    cache is the in-process one, whose keys can be listed)."""
+    keys = [key for key in cache._cache if not key.startswith(PAGE_ENTRIES, 2)]
+    found = {key: cache.get(key.split(":", 2)[2]) for key in keys}
+    return {key: value for key, value in found.items() if value is not None}
 
 
-def test_several_trusted_proxies_are_walked_from_the_right(behind_proxy):
-    # client -> TLS terminator (10.0.0.9) -> nginx (10.0.0.5) -> app
-    assert client_address(request(PROXY, "6.6.6.6, 203.0.113.9, 10.0.0.9")) == "203.0.113.9"
-    # Only trusted proxies on the way: the furthest is the client.
-    assert client_address(request(PROXY, "10.0.0.9")) == "10.0.0.9"
-    assert client_address(request(PROXY, "")) == PROXY
+def resume(client):
+    return client.post("/checklist/resume/", {"code": "nope"}, **SAME_SITE).status_code
 
 
-def test_every_peer_trusted_takes_the_address_the_proxy_appended(settings):
-    settings.FORWARDED_ALLOW_IPS = ["*"]
-    assert client_address(request(PROXY, "198.51.100.1, 203.0.113.9")) == "203.0.113.9"
+def report(client):
+    return client.post("/guides/linkedin/report/", REPORT, **SAME_SITE).status_code
 
 
-def test_an_ipv6_client_is_one_client_across_its_64_network():
-    assert client_key(request("2001:db8:1:2::1")) == client_key(request("2001:db8:1:2:ffff::9"))
-    assert client_key(request("2001:db8:1:2::1")) != client_key(request("2001:db8:1:3::1"))
+def tick(client):
+    return client.post(
+        "/checklist/linkedin/ai-training/", {"state": "done"}, **SAME_SITE
+    ).status_code
 
 
-def test_an_ipv4_client_seen_through_ipv6_is_the_same_client(behind_proxy):
-    assert client_key(request("::ffff:203.0.113.9")) == client_key(request("203.0.113.9"))
-    assert client_address(request("::ffff:10.0.0.5", "203.0.113.9")) == "203.0.113.9"
+def test_a_limit_holds_for_its_window_and_lifts_after_it(published, settings, clock):
+    settings.RESUME_LOOKUPS_PER_HOUR = 2
+    visitor = Client(REMOTE_ADDR=ADDRESS)
+    assert [resume(visitor) for _ in range(3)] == [400, 400, 429]
+    clock.forward(50 * 60)
+    assert resume(visitor) == 429  # still within the hour
+    clock.forward(10 * 60 + 6)
+    assert resume(visitor) == 400  # a new hour: guessing may go on, slowly
 
 
-@pytest.mark.parametrize(
-    ("variable", "value", "message"),
-    [
-        ("FORWARDED_ALLOW_IPS", "127.0.0.1,proxy.local", "must list IP addresses or networks"),
-        ("SECURE_PROXY_SSL_HEADER", "true", "set FORWARDED_ALLOW_IPS to your reverse proxy"),
-    ],
-)
-def test_a_bad_proxy_setting_fails_loudly(tmp_path, variable, value, message):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "optout.settings", "DATA_DIR": str(tmp_path),
-           variable: value}  # fmt: skip
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env,
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert result.returncode != 0
-    assert message in result.stderr
+def test_every_entry_expires_within_its_window(published, settings, clock):
+    settings.RESUME_LOOKUPS_PER_HOUR = settings.REPORTS_PER_HOUR = 1
+    settings.CHECKLIST_WRITES_PER_MINUTE = 1
+    visitor = Client(REMOTE_ADDR=ADDRESS)
+    assert [tick(visitor), tick(visitor)] == [302, 429]
+    assert [report(visitor), report(visitor)] == [200, 429]
+    assert [resume(visitor), resume(visitor)] == [400, 429]
+    written = entries()
+    assert len(written) == 3, written  # one counter per scope
+    clock.forward(61 + 5)
+    left = entries()
+    assert len(left) == 2, "the per-minute counter outlived its minute"
+    clock.forward(60 * 60)
+    assert entries() == {}, "a counter outlived its hour"
+
+
+def test_entries_hold_a_keyed_hash_of_the_address_and_nothing_else(published, settings, clock):
+    settings.REPORTS_PER_HOUR = 1
+    first, second = Client(REMOTE_ADDR=ADDRESS), Client(REMOTE_ADDR="198.51.100.23")
+    assert [report(first), report(first)] == [200, 429]
+    assert report(second) == 200  # another client has its own count
+    written = entries()
+    assert len(written) == 2
+    text = " ".join(f"{key} {value!r}" for key, value in written.items())
+    assert traces(text) == []
+    assert "198.51.100.23" not in text
+    for key, value in written.items():
+        assert isinstance(value, int), "an entry holds a count, nothing else"
+        # What identifies the client is one opaque token: no address, no plain hash of it.
+        tokens = [part for part in key.split(":") if len(part) >= 16]
+        assert len(tokens) == 1 and tokens[0].isalnum(), key

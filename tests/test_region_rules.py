@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from optout import clock
 from optout.guides.models import RegionRule
@@ -66,3 +67,102 @@ def test_without_a_region_the_guide_lists_every_dated_rule(client, published, mo
     page = client.get("/guides/linkedin/").content.decode()
     assert "What applies where" in page
     assert "Since 18 September 2024 LinkedIn uses data of members in the United States" in page
+
+
+# Every shape of rule the page can show, each with a start and an end a visitor can be on either
+# side of: (region, starts, ends, uses the data).
+EVERY_SHAPE = [
+    ("eu", None, "2025-11-03", False),  # until
+    ("eu", "2025-11-03", None, True),  # from
+    ("uk", "2025-01-10", "2025-03-20", False),  # from ... until
+    ("ca", None, None, True),  # always
+]
+UK = "From 10 January 2025 until 20 March 2025 LinkedIn {} data of members in the United Kingdom by default."
+EU_UNTIL = "Until 3 November 2025 LinkedIn {} data of members in the EU and EEA by default."
+EU_FROM = "{} 3 November 2025 LinkedIn {} data of members in the EU and EEA by default."
+CA = "LinkedIn uses data of members in Canada by default."
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def every_shape(db, tmp_path):
+    from optout.guides.content import create_draft, read_folder
+    from tests.factories import GUIDE, write_guide
+
+    rules = [
+        {"control": "ai-training", "region": region, "starts": starts, "ends": ends,
+         "uses_data_by_default": uses, "sources": ["seed-000"]}
+        for region, starts, ends, uses in EVERY_SHAPE
+    ]  # fmt: skip
+    folder = write_guide(tmp_path / "linkedin", guide={**GUIDE, "region_rules": rules})
+    version = create_draft(read_folder(folder))
+    version.publish("Every shape of rule")
+    return version
+
+
+@pytest.mark.parametrize(
+    ("region", "day", "now", "others", "calm"),
+    [
+        # The EU's change: the day before, and the day itself (the old rule ends that day).
+        ("eu", CHANGE - DAY, EU_UNTIL.format("does not use"), [EU_FROM.format("From", "will use")], True),
+        ("eu", CHANGE, EU_FROM.format("Since", "uses"), [EU_UNTIL.format("did not use")], False),
+        # A rule with both ends: before it, its first day, its last day, and the day it ends.
+        ("uk", datetime.date(2025, 1, 9), None, [UK.format("will not use")], False),
+        ("uk", datetime.date(2025, 1, 10), UK.format("does not use"), [], True),
+        ("uk", datetime.date(2025, 3, 19), UK.format("does not use"), [], True),
+        ("uk", datetime.date(2025, 3, 20), None, [UK.format("did not use")], False),
+        # A rule without dates applies on any day.
+        ("ca", datetime.date(2000, 1, 1), CA, [], False),
+        ("ca", datetime.date(2100, 1, 1), CA, [], False),
+    ],
+)  # fmt: skip
+def test_each_rule_reads_right_on_both_sides_of_its_dates(
+    client, every_shape, monkeypatch, region, day, now, others, calm
+):
+    monkeypatch.setattr(clock, "today", lambda: day)
+    page = client.get(f"/guides/linkedin/?region={region}").content.decode()
+    if now:
+        assert f'<li class="now"><strong>{now}</strong>' in page
+    else:
+        assert 'class="now"' not in page
+    for sentence in others:
+        assert f"<li>{sentence}" in page
+    assert ("Nothing to do for now in" in page) is calm
+    # The checklist agrees: a control LinkedIn does not use here today is not needed.
+    assert ("Not needed in your region" in page) is calm
+
+
+def test_without_a_region_every_rule_reads_right_on_the_day_one_ends(
+    client, every_shape, monkeypatch
+):
+    monkeypatch.setattr(clock, "today", lambda: datetime.date(2025, 3, 20))
+    page = client.get("/guides/linkedin/").content.decode()
+    assert UK.format("did not use") in page
+    assert EU_UNTIL.format("does not use") in page and EU_FROM.format("From", "will use") in page
+    monkeypatch.setattr(clock, "today", lambda: CHANGE)
+    page = client.get("/guides/linkedin/").content.decode()
+    assert EU_UNTIL.format("did not use") in page and EU_FROM.format("Since", "uses") in page
+
+
+@pytest.mark.parametrize(("days", "stale"), [(0, False), (89, False), (90, False), (91, True)])
+def test_the_guide_is_stale_only_after_exactly_the_configured_days(
+    client, published, monkeypatch, settings, days, stale
+):
+    settings.GUIDE_STALE_AFTER_DAYS = 90
+    checked = datetime.date(2025, 6, 1)
+    published.guide.record_check(checked, None)
+    monkeypatch.setattr(clock, "today", lambda: checked + datetime.timedelta(days=days))
+    page = client.get("/guides/linkedin/").content.decode()
+    assert ("These steps may be out of date" in page) is stale
+    assert published.guide.is_stale(clock.today()) is stale
+
+
+@pytest.mark.parametrize(("days", "stale"), [(90, False), (91, True)])
+def test_a_guide_never_checked_counts_from_the_day_it_was_added(
+    client, published, monkeypatch, settings, days, stale
+):
+    settings.GUIDE_STALE_AFTER_DAYS = 90
+    added = timezone.localtime(published.guide.created_at).date()
+    monkeypatch.setattr(clock, "today", lambda: added + datetime.timedelta(days=days))
+    page = client.get("/guides/linkedin/").content.decode()
+    assert ("nobody has checked them against LinkedIn for a while" in page) is stale

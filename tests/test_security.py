@@ -13,7 +13,7 @@ from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-SAME_SITE = {"HTTP_SEC_FETCH_SITE": "same-origin"}
+from tests.helpers import SAME_SITE
 
 
 @pytest.mark.parametrize("url", ["/", "/guides/linkedin/", "/checklist/", "/nope/", "/healthz"])

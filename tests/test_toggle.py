@@ -7,9 +7,9 @@ from django.test import Client
 from optout import clock
 from optout.checklists.models import Checklist, Item
 from optout.guides.content import create_draft, read_folder
+from tests.helpers import SAME_SITE
 
 TOGGLE = "/checklist/linkedin/ai-training/"
-SAME_SITE = {"HTTP_SEC_FETCH_SITE": "same-origin"}
 
 
 def tick(client, url=TOGGLE, state="done", **extra):
@@ -108,7 +108,12 @@ def test_it_refuses_cross_site_posts(client, published, headers):
 )
 def test_it_accepts_same_origin_posts_without_a_csrf_cookie(published, headers):
     client = Client(enforce_csrf_checks=True)
-    assert client.post(TOGGLE, {"state": "done"}, **headers).status_code == 302
+    response = client.post(TOGGLE, {"state": "done"}, **headers)
+    assert response.status_code == 302
+    assert response.cookies[settings.CHECKLIST_COOKIE_NAME]
+    item = Item.objects.get()
+    assert (item.control.key, item.state) == ("ai-training", "done")
+    assert "1 of 3 done" in client.get("/checklist/").content.decode()
 
 
 @pytest.mark.parametrize(

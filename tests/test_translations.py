@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from optout.guides.content import ContentError, create_draft, read_folder, version_content
 from optout.guides.models import AuditEntry, GuideVersion, Translation
 from tests.factories import STEPS, write_french, write_guide
+from tests.helpers import SAME_SITE
 
 
 @pytest.fixture
@@ -182,15 +183,9 @@ def outdated(french, guide_folder):
 
 
 @pytest.fixture
-def editor(client, db):
-    from django.contrib.auth.models import Group, User
-
-    from tests.conftest import ensure_roles
-
-    ensure_roles()
-    user = User.objects.create_user("erin", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
+def editor(client, erin):
+    """Erin's browser, signed in to the admin."""
+    client.force_login(erin)
     return client
 
 
@@ -298,8 +293,6 @@ def test_listings_mark_what_is_still_in_english(client, french):
     home = client.get("/de/").content.decode()
     assert 'lang="en">Stop LinkedIn from training AI on your data</a>' in home
     assert "Empêcher LinkedIn" in client.get("/fr/").content.decode()
-    client.post(
-        "/de/checklist/linkedin/ai-training/", {"state": "done"}, HTTP_SEC_FETCH_SITE="same-origin"
-    )
+    client.post("/de/checklist/linkedin/ai-training/", {"state": "done"}, **SAME_SITE)
     checklist = client.get("/de/checklist/").content.decode()
     assert 'lang="en">Data for Generative AI Improvement</a>' in checklist

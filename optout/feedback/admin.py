@@ -14,6 +14,14 @@ from .forms import DismissForm
 from .models import MismatchReport, StepCheck, WatchedSource
 
 
+def _bump_after_delete(queryset) -> None:
+    """Reports and step checks show on cached guide pages: deleting them renews those pages."""
+    slugs = set(queryset.values_list("version__guide__slug", flat=True))
+    queryset.delete()
+    for slug in slugs:
+        bump_feedback(slug)
+
+
 def _dismiss_page(admin_site, request, title, form, what):
     context = {**admin_site.each_context(request), "title": title, "form": form, "what": what}
     return TemplateResponse(
@@ -39,6 +47,13 @@ class MismatchReportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        bump_feedback(obj.version.guide.slug)
+
+    def delete_queryset(self, request, queryset):
+        _bump_after_delete(queryset)
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -141,3 +156,10 @@ class StepCheckAdmin(admin.ModelAdmin):
         obj.checked_by = request.user
         super().save_model(request, obj, form, change)
         bump_feedback(obj.version.guide.slug)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        bump_feedback(obj.version.guide.slug)
+
+    def delete_queryset(self, request, queryset):
+        _bump_after_delete(queryset)

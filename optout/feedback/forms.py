@@ -17,7 +17,8 @@ class ReportForm(forms.Form):
 
     def clean_text(self):
         text = " ".join(self.cleaned_data["text"].split())
-        if "http://" in text or "https://" in text or "www." in text:
+        lowered = text.lower()  # WWW.example.org and HTTPS:// are links too
+        if "http://" in lowered or "https://" in lowered or "www." in lowered:
             raise forms.ValidationError(_("Please describe what you see without links."))
         return text
 

@@ -115,6 +115,11 @@ def test_the_guide_page_loads_without_layout_shift(site, browser, size):
     )
     page.goto(f"{site}/guides/linkedin/?region=eu", wait_until="networkidle")
     assert page.evaluate("PerformanceObserver.supportedEntryTypes.includes('layout-shift')")
-    page.wait_for_timeout(500)
+    # Wait for states, not for time: fonts loaded, then two frames painted after them (layout
+    # shifts are reported for the frame that shows them).
+    page.evaluate(
+        "document.fonts.ready.then(() => new Promise(done =>"
+        " requestAnimationFrame(() => requestAnimationFrame(done))))"
+    )
     assert page.evaluate("window.__shift") < 0.01
     context.close()
