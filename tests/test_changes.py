@@ -115,3 +115,14 @@ def test_publishing_shows_the_new_version_at_once_everywhere(client, published, 
         "Version 2" in client.get("/").content.decode()
         or "version 2" in client.get("/").content.decode()
     )
+
+
+def test_a_changed_rule_note_shows_in_the_diff_with_its_rule(client, published):
+    draft = published.copy_as_draft()
+    rule = draft.region_rules.get(region="eu", starts=None)
+    rule.note = "LinkedIn said so in September 2024."
+    rule.save()
+    draft.publish("Sourced the EU note")
+    page = client.get("/guides/linkedin/changes/2/").content.decode()
+    assert "Note: Not in the EU yet." in page
+    assert "Note: LinkedIn said so in September 2024." in page

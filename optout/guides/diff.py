@@ -125,6 +125,10 @@ def _rule_text(rule: dict) -> str:
         if rule["uses_data_by_default"]
         else _("does not use data by default")
     )
-    return _("%(region)s, %(start)s to %(end)s: %(uses)s") % {
+    text = _("%(region)s, %(start)s to %(end)s: %(uses)s") % {
         "region": rule["region"].upper(), "start": start, "end": end, "uses": uses,
     }  # fmt: skip
+    # A rule is never shown without its note: a changed note is a changed rule.
+    if rule.get("note"):
+        text = _("%(rule)s. Note: %(note)s") % {"rule": text, "note": rule["note"]}
+    return text
