@@ -141,6 +141,9 @@ class GuideVersion(models.Model):
     # Bumped on every save of a draft: two editors saving the same draft cannot overwrite each
     # other (the admin compares it with the revision the form was loaded with).
     revision = models.PositiveIntegerField(default=1, editable=False)
+    # Made by `installguides` from the guide folder shipped with optout, not by an editor. Only
+    # while such a version is published may a newer shipped release be published over it.
+    from_shipped_files = models.BooleanField(default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+", editable=False,
