@@ -156,9 +156,9 @@ def publish_shipped_guide(fr: str, de: str):
     that adds a sentence to step 1, with its change summary translated as `fr` and `de`."""
     from django.conf import settings
 
-    from optout.guides.content import install
+    from optout.guides.shipped import install_or_update
 
-    first = install(settings.BASE_DIR / "content" / "linkedin")
+    first = install_or_update(settings.BASE_DIR / "content" / "linkedin").version
     draft = first.copy_as_draft()
     step = draft.steps.get(order=1)
     step.body_md += "\n\nIf you use the app, update it first."

@@ -205,3 +205,15 @@ def test_the_diff_counts_and_describes_what_changed(published):
         'changed step "Switch the toggle Off" (text, note)'
     )
     assert diff.diff(diff.snapshot(published), diff.snapshot(published), [])["count"] == 0
+
+
+def test_a_changed_rule_note_shows_in_the_diff_with_its_rule(client, published):
+    draft = published.copy_as_draft()
+    rule = draft.region_rules.get(region="eu", starts=None)
+    rule.note = "LinkedIn said so in September 2024."
+    rule.save()
+    draft.publish("Sourced the EU note")
+    page = client.get("/guides/linkedin/changes/2/").content.decode()
+    assert "Region rule: EU" in page
+    assert "<dt>Note</dt>" in page
+    assert "<del>Not</del> <ins>LinkedIn said so</ins> in" in page

@@ -32,7 +32,7 @@ def test_the_start_script_migrates_installs_the_guide_and_serves_it(tmp_path):
         wait_for(f"http://127.0.0.1:{port}/healthz", process)
     finally:
         out = stop(process)
-    assert "already installed; left as it is" in out
+    assert "is up to date (v1)" in out
 
 
 def test_app_servers_can_leave_migrations_to_one_job(tmp_path):

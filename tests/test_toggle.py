@@ -210,7 +210,7 @@ def test_not_needed_in_a_region_where_linkedin_does_not_use_the_data(
 def test_the_objection_step_offers_a_text_to_copy_and_says_keep_the_confirmation(client, published):
     page = client.get("/guides/linkedin/").content.decode()
     assert 'id="objection-text"' in page
-    assert "I object to LinkedIn processing my personal data" in page
+    assert "I object, on grounds relating to my particular situation, to LinkedIn" in page
     assert "keep LinkedIn's confirmation" in page
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from pydantic import BaseModel, ValidationError
 
 from . import folder as folder_files
@@ -492,21 +492,3 @@ def _write_translations(folder: Path, language: str, found, names: dict) -> None
             front = {**_out(piece.text, exclude={"body"}), "english": _out(piece.english)}
             path = folder / f"{names[(kind, piece.order)]}.{language}.md"
             path.write_text(folder_files.document(front, piece.text.body), encoding="utf-8")
-
-
-def install(folder: Path | str) -> GuideVersion | None:
-    """Import and publish a shipped guide folder unless that guide exists already.
-
-    Never touches an existing guide: editors' changes always win over the shipped files.
-    """
-    content = read_folder(folder)
-    if Guide.objects.filter(slug=content.slug).exists():
-        return None
-    try:
-        with transaction.atomic():
-            version = create_draft(content)
-            version.publish("First version, from the shipped guide files.")
-    except IntegrityError:
-        # Another process installed it at the same moment.
-        return None
-    return version

@@ -149,6 +149,9 @@ class GuideVersion(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         editable=False,
     )  # fmt: skip
+    # Made by `installguides` from the guide folder shipped with optout, not by an editor. Only
+    # while such a version is published may a newer shipped release be published over it.
+    from_shipped_files = models.BooleanField(default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+", editable=False,
@@ -333,15 +336,36 @@ class GuideVersion(models.Model):
     # Reading the content. These work on prefetched relations (see `with_content()`).
 
     def sources_by_key(self) -> dict[str, "Source"]:
-        """Sources in reference order, each numbered (`.number`) for citations."""
-        sources = {source.key: source for source in sorted(self.sources.all(), key=str)}
-        for number, source in enumerate(sources.values(), start=1):
-            source.number = number
-        return sources
+        """Every source of this version, keyed, in title order (unnumbered: the numbers
+        depend on what a page shows, see `number_citations`)."""
+        return {source.key: source for source in sorted(self.sources.all(), key=str)}
 
     def _cite(self, items, sources: dict[str, "Source"]) -> None:
         for item in items:
             item.cited = [sources[key] for key in item.source_keys if key in sources]
+
+    def number_citations(self, cited_items) -> dict[str, "Source"]:
+        """Number the sources in the order a page first cites them.
+
+        `cited_items` are the steps, rules and answers a page shows, in the order it shows them
+        (each with its `.cited` sources, see `sections_with_steps` and `faq`). Each item's
+        `.cited` is sorted by number, so a reader meets [1], [2], [3]... in order. Returns every
+        source keyed, in number order; sources the page does not cite come last, by title.
+        """
+        numbers: dict[str, int] = {}
+        for item in cited_items:
+            for source in item.cited:
+                numbers.setdefault(source.key, len(numbers) + 1)
+        sources = self.sources_by_key()
+        for key in sources:
+            numbers.setdefault(key, len(numbers) + 1)
+        for item in cited_items:
+            for source in item.cited:
+                source.number = numbers[source.key]
+            item.cited.sort(key=lambda source: source.number)
+        for key, source in sources.items():
+            source.number = numbers[key]
+        return dict(sorted(sources.items(), key=lambda pair: pair[1].number))
 
     def sections_with_steps(self) -> list["Section"]:
         """Sections in order, each with `.step_list` and `.rule_list` attached, and each step
@@ -361,15 +385,15 @@ class GuideVersion(models.Model):
         return sections
 
     def timeline(self, today: datetime.date) -> list[dict]:
-        """Every region rule, per control and region, as sentences: for a visitor who has not
-        picked a region yet."""
+        """Every region rule, per control and region, as sentences with the rule's note and
+        sources: for a visitor who has not picked a region yet."""
         platform = self.guide.platform.name
         result = []
         for section in self.sections_with_steps():
-            regions: dict[str, list[str]] = {}
+            regions: dict[str, list[dict]] = {}
             for rule in section.rule_list:
                 regions.setdefault(rule.get_region_display(), []).append(
-                    rule.sentence(today, platform)
+                    {"rule": rule, "text": rule.sentence(today, platform)}
                 )
             if regions:
                 result.append({"section": section, "regions": list(regions.items())})

@@ -54,18 +54,20 @@ def guide_context(request: HttpRequest, version: GuideVersion, region: str | Non
         for step in section.step_list:
             step.signal = signals.get(step.order, {"checks": {}, "reports": 0})
             step.signal["hint"] = step.signal["reports"] >= settings.MISMATCH_HINT_THRESHOLD
+    timeline = version.timeline(today) if region is None else []
+    faq = version.faq()
     return {
         "version": version,
         "guide": version.guide,
         "guide_url": settings.SITE_URL + version.guide.get_absolute_url(),
         "sections": sections,
         "progress": progress,
-        "faq": version.faq(),
-        "sources": version.sources_by_key(),
+        "faq": faq,
+        "sources": version.number_citations(_cited_in_page_order(sections, timeline, faq)),
         "region": region,
         "region_label": Region(region).label if region else "",
         "regions": Region.choices,
-        "timeline": version.timeline(today) if region is None else [],
+        "timeline": timeline,
         "today": today,
         "stale": version.guide.is_stale(today),
         "surfaces": Surface.choices,
@@ -75,6 +77,17 @@ def guide_context(request: HttpRequest, version: GuideVersion, region: str | Non
         "english_url": translate_url(request.path, "en")
         + (f"?{urlencode({'region': region})}" if region else ""),
     }
+
+
+def _cited_in_page_order(sections, timeline, faq) -> list:
+    """Everything that cites sources, in the order guides/guide.html shows it: per section the
+    region's rules, then the steps; then the overview of every region's rules; then the FAQ."""
+    cited = []
+    for section in sections:
+        cited += [item["rule"] for item in section.region_rules]
+        cited += section.step_list
+    cited += [item["rule"] for entry in timeline for _, items in entry["regions"] for item in items]
+    return cited + faq
 
 
 @require_safe

@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from optout.guides.content import install
+from optout.guides.shipped import install_or_update
 from tests.browser.conftest import assert_accessible
 from tests.conftest import ensure_roles
 
@@ -25,7 +25,7 @@ PASSWORD = "a-long-test-password"
 def shipped_site(live_server, transactional_db):
     """The live site with the shipped, translated LinkedIn guide, and two editors."""
     ensure_roles()
-    install(settings.BASE_DIR / "content" / "linkedin")
+    install_or_update(settings.BASE_DIR / "content" / "linkedin")
     for email, role in (("erin@example.org", []), ("paul@example.org", ["--publisher"])):
         call_command("addeditor", email, *role, "--noinput", stdout=io.StringIO())
         user = User.objects.get(email=email)

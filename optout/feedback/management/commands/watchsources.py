@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from optout.feedback.models import WatchedSource
 from optout.feedback.watch import USER_AGENT, watch_all, watched_urls
 
 
@@ -20,5 +21,13 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"Checking {len(urls)} source(s) as '{USER_AGENT}'")
         results = watch_all(delay, timeout, log=self.stdout.write)
+        unreachable = [s for s in results if s.state == WatchedSource.State.UNREACHABLE]
         flagged = [s for s in results if s.needs_attention]
-        self.stdout.write(f"{len(flagged)} source(s) need an editor's attention.")
+        self.stdout.write(
+            f"Reached {len(results) - len(unreachable)} of {len(results)} source(s); "
+            f"{len(flagged)} need an editor's attention."
+        )
+        if unreachable:
+            self.stdout.write(f"Could not reach {len(unreachable)} source(s) from this network:")
+            for source in unreachable:
+                self.stdout.write(f"  {source.url} ({source.detail})")
