@@ -17,7 +17,7 @@ def test_the_guide_page_shows_the_published_version(client, published):
     assert page.index("Open Settings &amp; Privacy") < page.index("Switch the toggle Off")
     assert page.index("Switch the toggle Off") < page.index("Find the research setting")
     assert (
-        '<a class="button" href="https://www.linkedin.com/mypreferences/d/settings/'
+        '<a class="button deep-link" href="https://www.linkedin.com/mypreferences/d/settings/'
         'data-for-ai-improvement" rel="noopener noreferrer">Open LinkedIn&#x27;s AI-training'
     ) in page
     assert 'href="#source-seed-000"' in page
