@@ -33,8 +33,8 @@ GUIDE = {
             "name": "Social, Economic and Workplace Research",
             "short_name": "research setting",
             "summary": "Switch it off too.",
-            "link": "",
-            "link_text": "",
+            "link": "https://www.linkedin.com/mypreferences/d/categories/privacy",
+            "link_text": "Open LinkedIn's Data privacy settings",
         },
         {
             "key": "objection-form",

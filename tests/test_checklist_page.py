@@ -30,6 +30,61 @@ def test_the_checklist_lists_every_control_with_the_date_it_was_ticked(alice):
     assert "Download my data (JSON)" in page
 
 
+def test_the_checklist_shows_each_items_deep_link_beside_its_button(alice):
+    page = alice.get("/checklist/").content.decode()
+    for link, button in (
+        ("mypreferences/d/settings/data-for-ai-improvement", "Undo: the AI-training setting"),
+        ("mypreferences/d/categories/privacy", "Mark the research setting as done"),
+        ("help/linkedin/ask/TS-DPRO", "Mark the objection form as done"),
+    ):
+        actions = re.search(
+            rf'<div class="item-actions">\s*<a [^>]*href="https://www.linkedin.com/{link}"'
+            rf".*?</div>",
+            page,
+            re.S,
+        )
+        assert actions and button in actions.group(0), link
+
+
+def test_the_first_tick_on_the_checklist_page_updates_its_other_parts_with_htmx(client, published):
+    page = client.get("/checklist/").content.decode()
+    assert "You have not ticked anything on this device yet" in page
+    assert "Get a resume code" not in page
+    response = client.post(
+        "/checklist/linkedin/research-use/",
+        {"state": "done", "next": "checklist"},
+        HTTP_HX_REQUEST="true",
+        **SAME_SITE,
+    )
+    swap = response.content.decode()
+    assert 'id="item-linkedin-research-use"' in swap
+    # Out of band: the introduction, the resume code panel and "your data".
+    assert '<div id="checklist-lede" data-hx-swap-oob="true">' in swap
+    assert "What you have switched off, and when." in swap
+    assert "You have not ticked anything" not in swap
+    assert '<div id="code-panel" data-hx-swap-oob="true">' in swap
+    assert "Get a resume code" in swap
+    assert '<div id="data-panel" data-hx-swap-oob="true">' in swap
+    assert "Download my data (JSON)" in swap
+
+    # Later ticks leave them alone: a resume code on show must not disappear.
+    again = client.post(
+        "/checklist/linkedin/ai-training/",
+        {"state": "done", "next": "checklist"},
+        HTTP_HX_REQUEST="true",
+        **SAME_SITE,
+    ).content.decode()
+    assert "code-panel" not in again and "checklist-lede" not in again
+    # And ticks on the guide page never carry the checklist page's parts.
+    guide = client.post(
+        "/checklist/linkedin/objection-form/",
+        {"state": "waiting"},
+        HTTP_HX_REQUEST="true",
+        **SAME_SITE,
+    ).content.decode()
+    assert "code-panel" not in guide
+
+
 def test_ticking_from_the_checklist_page_returns_there(alice):
     response = alice.post(
         "/checklist/linkedin/research-use/", {"state": "done", "next": "checklist"}, **SAME_SITE
@@ -166,6 +221,13 @@ def test_delete_my_data_asks_first_then_erases_everything_and_the_cookie(alice):
     cookie = response.cookies[settings.CHECKLIST_COOKIE_NAME]
     assert cookie.value == "" and cookie["max-age"] == 0
     assert not Checklist.objects.exists() and not Item.objects.exists()
+
+
+def test_deleting_a_checklist_with_a_resume_code_warns_every_device_loses_it(alice):
+    warning = "every device that uses that code loses the checklist too"
+    assert warning not in alice.get("/checklist/delete/").content.decode()
+    alice.post("/checklist/code/", **SAME_SITE)
+    assert warning in alice.get("/checklist/delete/").content.decode()
 
 
 def test_delete_from_another_site_is_refused(alice):

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,13 +19,53 @@ def test_the_guide_page_shows_the_published_version(client, published):
     assert page.index("Open Settings &amp; Privacy") < page.index("Switch the toggle Off")
     assert page.index("Switch the toggle Off") < page.index("Find the research setting")
     assert (
-        '<a class="button" href="https://www.linkedin.com/mypreferences/d/settings/'
+        '<a class="button deep-link" href="https://www.linkedin.com/mypreferences/d/settings/'
         'data-for-ai-improvement" rel="noopener noreferrer">Open LinkedIn&#x27;s AI-training'
     ) in page
     assert 'href="#source-seed-000"' in page
     assert 'id="source-seed-003"' in page
     assert "Does opting out undo past training?" in page
     assert "<strong>on</strong>" in page  # the intro's Markdown, rendered
+
+
+def test_the_quick_way_comes_first_with_each_controls_deep_link_and_done_button(client, published):
+    page = client.get("/guides/linkedin/").content.decode()
+    quick = page[page.index('<section class="quick"') : page.index("</section>")]
+    assert page.index('<section class="quick"') < page.index('class="prose"')  # before any text
+    links = [
+        "https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement",
+        "https://www.linkedin.com/mypreferences/d/categories/privacy",
+        "https://www.linkedin.com/help/linkedin/ask/TS-DPRO",
+    ]
+    buttons = [
+        "Mark the AI-training setting as done",
+        "Mark the research setting as done",
+        "Mark the objection form as done",
+    ]
+    positions = []
+    for link, button in zip(links, buttons, strict=True):
+        assert f'class="button deep-link" href="{link}"' in quick
+        assert quick.index(link) < quick.index(button)
+        positions.append(quick.index(button))
+    assert positions == sorted(positions)
+    assert page.count(">Mark the AI-training setting as done<") == 1  # one button per control
+    assert 'href="#control-ai-training">Step by step</a>' in quick
+
+
+def test_secondary_material_waits_one_click_away(client, published, guide_folder):
+    page = client.get("/guides/linkedin/").content.decode()
+    # The introduction, the dates for every region and the sources are closed <details>.
+    for summary in (
+        "Why this matters, and what it changes",
+        "The dates for every region",
+        "Show all 2 sources",
+    ):
+        assert re.search(rf"<details[^>]*>\s*<summary>{re.escape(summary)}</summary>", page)
+    assert "<details open" not in page
+    # Under each step, the mismatch report is a closed details on the step's quiet line.
+    step = page[page.index('id="step-1"') : page.index('id="step-2"')]
+    extras = step[step.index('class="step-extras"') :]
+    assert 'href="#source-seed-000"' in extras and '<details class="report"' in extras
 
 
 def test_older_versions_stay_readable_and_say_they_are_old(client, published, guide_folder):

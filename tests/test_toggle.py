@@ -28,7 +28,7 @@ def test_reading_sets_no_cookie_and_the_first_tick_creates_the_checklist(client,
 
     response = tick(client, data={"region": "eu"})
     assert response.status_code == 302
-    assert response["Location"] == "/guides/linkedin/?region=eu#control-ai-training"
+    assert response["Location"] == "/guides/linkedin/?region=eu#item-linkedin-ai-training"
     cookie = response.cookies[settings.CHECKLIST_COOKIE_NAME]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
     item = Item.objects.get()
@@ -185,7 +185,10 @@ def test_a_newer_version_marking_the_control_changed_asks_for_a_recheck(
     create_draft(read_folder(guide_folder)).publish("LinkedIn moved it", ["ai-training"])
     page = client.get("/guides/linkedin/").content.decode()
     today = datetime.date.today().strftime("%-d %B %Y")
-    assert f"LinkedIn changed this on {today}, check it again." in page
+    # What changed is our steps, with a link to that version's changes; never "LinkedIn changed".
+    assert f"We updated the steps for the AI-training setting on {today}." in page
+    assert 'href="/guides/linkedin/changes/2/">See what changed</a>' in page
+    assert "LinkedIn changed" not in page
     assert "0 of 3 done" in page
     assert "I checked the AI-training setting again" in page
     tick(client)  # confirms it against version 2

@@ -47,7 +47,7 @@ def test_the_french_page_shows_translations_and_says_where_it_falls_back(client,
     # not translated in pieces that are otherwise French.
     assert page.count("Pas encore traduit") == 5
     assert page.count("Certaines parties ne sont pas encore traduites") == 2
-    assert '<div class="prose intro" lang="en"><p>LinkedIn switches this' in page
+    assert '<div class="prose" lang="en"><p>LinkedIn switches this' in page
     assert '<span lang="en">Data for Generative AI Improvement</span>' in page
     assert '<p class="control-summary">Désactivez-le.</p>' in page
 

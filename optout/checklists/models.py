@@ -145,7 +145,8 @@ class ItemView:
     state: str
     ticked_at: datetime.datetime | None
     version_number: int | None
-    recheck_since: datetime.date | None  # LinkedIn changed this after the tick
+    recheck_since: datetime.date | None  # a newer version asked to check this again...
+    recheck_version: int | None  # ...this one (the newest that did)
     not_needed: bool
 
     @property
@@ -163,6 +164,11 @@ class ItemView:
     @property
     def can_wait(self) -> bool:
         return self.section.kind == Section.Kind.FORM
+
+    @property
+    def link_first(self) -> bool:
+        """Whether the deep link is the next thing to press (before the "done" button)."""
+        return bool(self.section.link) and (self.state == Item.TODO or bool(self.recheck_since))
 
     @property
     def state_label(self) -> str:
@@ -189,12 +195,14 @@ def checklist_items(
         item = ticks.get(section.control_id)
         recheck = None
         if item is not None:
-            dates = [
-                published.date()
-                for number, published, keys in changes
-                if number > item.version_number and section.key in keys
-            ]
-            recheck = max(dates, default=None)
+            recheck = max(
+                (
+                    (published.date(), number)
+                    for number, published, keys in changes
+                    if number > item.version_number and section.key in keys
+                ),
+                default=None,
+            )
         result.append(
             ItemView(
                 guide_slug=version.guide.slug,
@@ -202,7 +210,8 @@ def checklist_items(
                 state=item.state if item else Item.TODO,
                 ticked_at=item.ticked_at if item else None,
                 version_number=item.version_number if item else None,
-                recheck_since=recheck,
+                recheck_since=recheck[0] if recheck else None,
+                recheck_version=recheck[1] if recheck else None,
                 not_needed=getattr(section, "not_needed", False),
             )
         )

@@ -92,11 +92,14 @@ def toggle(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     if request.htmx:
         _sections, items, done = guide_items(request, version, region)
         item = next(i for i in items if i.key == key)
+        # On the checklist page, the first tick brings along, out of band, the parts that
+        # depend on having a checklist at all: the introduction, the resume code, "your data".
         response = render(
             request,
             "checklists/item.html#swap",
             {"item": item, "progress": done, "guide": version.guide, "region": region,
-             "next": form.cleaned_data["next"] or "guide", "announce": True},
+             "next": form.cleaned_data["next"] or "guide", "created": created, "checklist": checklist,
+             "retention_days": settings.CHECKLIST_RETENTION_DAYS},
         )  # fmt: skip
     else:
         response = redirect(_back_url(version, key, region, form.cleaned_data["next"]))
@@ -106,14 +109,13 @@ def toggle(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 
 def _back_url(version: GuideVersion, key: str, region: str | None, next_page: str) -> str:
+    """Back to the page the visitor ticked on, at the item they pressed (its own anchor)."""
     if next_page == "checklist":
         url = reverse("checklists:checklist")
-        anchor = f"item-{version.guide.slug}-{key}"
     else:
         url = version.guide.get_absolute_url()
-        anchor = f"control-{key}"
     query = f"?{urlencode({'region': region})}" if region else ""
-    return f"{url}{query}#{anchor}"
+    return f"{url}{query}#item-{version.guide.slug}-{key}"
 
 
 def _checklist_page(request: HttpRequest, status: int = 200, **extra) -> HttpResponse:

@@ -37,6 +37,21 @@
     if (event.target.closest("[data-print]")) { window.print(); }
   });
 
+  // Sources, dates and notes wait in closed <details>: a link to something inside one (a
+  // citation such as [3]) opens it first, so the link lands where it points.
+  function openTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (!target) { return; }
+    var closed = false;
+    for (var d = target.closest("details"); d; d = d.parentElement.closest("details")) {
+      if (!d.open) { d.open = true; closed = true; }
+    }
+    if (closed) { target.scrollIntoView(); }
+  }
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
+
   document.addEventListener("htmx:responseError", function (event) {
     var message = text("msgFailed", "That did not work. Please reload the page and try again.");
     var xhr = event.detail.xhr;

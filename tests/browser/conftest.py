@@ -12,7 +12,7 @@ from playwright.sync_api import sync_playwright
 
 from optout.guides.content import create_draft, read_folder
 from tests.conftest import ensure_roles
-from tests.factories import write_guide
+from tests.factories import publish_shipped_guide, write_guide
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
 
@@ -51,6 +51,14 @@ def site(live_server, transactional_db, tmp_path):
     """The live site with a published LinkedIn guide (and the data migrations' roles)."""
     ensure_roles()
     create_draft(read_folder(write_guide(tmp_path / "linkedin"))).publish("First version.")
+    return live_server.url
+
+
+@pytest.fixture
+def shipped_site(live_server, transactional_db):
+    """The live site with the shipped, translated LinkedIn guide in two versions."""
+    ensure_roles()
+    publish_shipped_guide(fr="L'étape 1 a changé.", de="Schritt 1 hat sich geändert.")
     return live_server.url
 
 

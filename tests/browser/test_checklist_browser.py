@@ -28,17 +28,25 @@ def test_ticking_with_javascript_updates_in_place_announces_and_keeps_focus(site
     expect(page.locator(TOGGLE)).to_be_focused()
 
 
-def test_ticking_without_javascript_posts_and_returns_to_the_same_control(site, browser):
-    context = browser.new_context(java_script_enabled=False)
+def test_ticking_without_javascript_returns_to_the_item_that_was_pressed(site, browser):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto(f"{site}/guides/linkedin/?region=eu")
-    page.get_by_role("button", name="Mark the AI-training setting as done").click()
-    page.wait_for_url(re.compile(r"/guides/linkedin/\?region=eu#control-ai-training$"))
-    expect(page.locator(AI)).to_contain_text("Done on")
+    page.get_by_role("button", name="Mark the research setting as done").click()
+    page.wait_for_url(re.compile(r"/guides/linkedin/\?region=eu#item-linkedin-research-use$"))
+    item = page.locator("#item-linkedin-research-use")
+    expect(item).to_contain_text("Done on")
+    expect(item).to_be_in_viewport()
     expect(page.locator("#progress-linkedin")).to_contain_text("1 of 3 done")
-    page.get_by_role("button", name="Undo: the AI-training setting is not done").click()
-    page.wait_for_url(re.compile(r"#control-ai-training$"))
-    expect(page.locator(AI)).to_contain_text("Not done yet")
+    page.get_by_role("button", name="Undo: the research setting is not done").click()
+    page.wait_for_url(re.compile(r"#item-linkedin-research-use$"))
+    expect(page.locator("#toggle-item-linkedin-research-use")).to_be_in_viewport()
+    expect(item).not_to_contain_text("Done on")
+
+    page.goto(f"{site}/checklist/")
+    page.get_by_role("button", name="Mark the objection form as done").click()
+    page.wait_for_url(re.compile(r"/checklist/#item-linkedin-objection-form$"))
+    expect(page.locator("#item-linkedin-objection-form")).to_be_in_viewport()
     context.close()
 
 
@@ -124,3 +132,25 @@ def test_two_quick_first_ticks_end_up_in_one_checklist(site, page):
     page.reload()
     expect(page.locator("#progress-linkedin")).to_contain_text("2 of 3 done")
     assert len(page.context.cookies()) == 1
+
+
+def test_the_first_tick_on_the_checklist_page_updates_the_rest_of_the_page(site, page):
+    page.goto(f"{site}/checklist/")
+    expect(page.locator("#checklist-lede")).to_contain_text("You have not ticked anything")
+    expect(page.get_by_role("button", name="Get a resume code")).to_have_count(0)
+    page.get_by_role("button", name="Mark the research setting as done").click()
+    expect(page.locator("#item-linkedin-research-use")).to_contain_text("Done on")
+    expect(page.locator("#checklist-lede")).to_contain_text("What you have switched off")
+    expect(page.get_by_role("link", name="Download my data (JSON)")).to_be_visible()
+    page.get_by_role("button", name="Get a resume code").click()
+    code = page.locator("#resume-code")
+    expect(code).to_be_visible()
+    # A later tick leaves the code on show.
+    page.get_by_role("button", name="Mark the objection form as done").click()
+    expect(page.locator("#progress-linkedin")).to_contain_text("2 of 3 done")
+    expect(code).to_be_visible()
+    # The Copy button is a button like the others, not in the code's typeface.
+    copy = page.get_by_role("button", name="Copy the code")
+    other = page.get_by_role("button", name="Replace my resume code (the old one stops working)")
+    font = "e => getComputedStyle(e).fontFamily"
+    assert copy.evaluate(font) == other.evaluate(font) != code.evaluate(font)

@@ -64,10 +64,10 @@ def test_an_editor_publishes_a_fix_and_a_visitor_sees_it_and_rechecks(site, brow
     page.goto(f"{site}/guides/linkedin/")
     expect(page.get_by_text("In the new menu, set")).to_be_visible()
     expect(page.locator("#item-linkedin-ai-training")).to_contain_text(
-        re.compile(r"LinkedIn changed this on \d+ \w+ \d{4}, check it again\.")
+        re.compile(r"We updated the steps for the AI-training setting on \d+ \w+ \d{4}\.")
     )
     expect(page.locator("#progress-linkedin")).to_contain_text("0 of 3 done")
-    page.get_by_role("link", name="What changed").click()
+    page.get_by_role("link", name="What changed", exact=True).click()
     expect(page.get_by_text("LinkedIn moved the AI-training toggle.")).to_be_visible()
     assert_accessible(page, "changes page")
     page.get_by_role("link", name="Version 2", exact=True).click()

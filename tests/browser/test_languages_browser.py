@@ -5,19 +5,9 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_accessibility import PAGES as ENGLISH_PAGES
-from tests.conftest import ensure_roles
-from tests.factories import publish_shipped_guide
 
 # The public pages, as tests/browser/test_accessibility.py checks them in English.
 PAGES = [path for path in ENGLISH_PAGES if path != "/guides/linkedin/"]
-
-
-@pytest.fixture
-def shipped_site(live_server, transactional_db):
-    """The live site with the shipped, translated LinkedIn guide in two versions."""
-    ensure_roles()
-    publish_shipped_guide(fr="L'étape 1 a changé.", de="Schritt 1 hat sich geändert.")
-    return live_server.url
 
 
 @pytest.mark.parametrize("language", ["fr", "de"])

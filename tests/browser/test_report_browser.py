@@ -9,7 +9,7 @@ from tests.browser.conftest import assert_accessible
 def test_a_visitor_reports_a_mismatch_and_an_editor_sees_it(site, browser, page):
     page.goto(f"{site}/guides/linkedin/?region=ch")
     step = page.locator("#step-2")
-    step.get_by_text("This step didn't match what I see").click()
+    step.get_by_text("Screen looks different?").click()
     step.get_by_label("Android app").check()
     step.get_by_label("What do you see instead? (optional)").fill(
         "There is no toggle, only a checkbox"
@@ -42,7 +42,7 @@ def test_reporting_works_without_javascript(site, browser):
     page = context.new_page()
     page.goto(f"{site}/guides/linkedin/")
     step = page.locator("#step-1")
-    step.get_by_text("This step didn't match what I see").click()
+    step.get_by_text("Screen looks different?").click()
     step.get_by_role("button", name='Send the report for step "Open Settings & Privacy"').click()
     expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
     page.get_by_role("link", name="Back to the guide").click()
