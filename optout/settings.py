@@ -194,8 +194,9 @@ def _cache(url: str) -> dict:
         return {
             "BACKEND": "optout.cache.DatabaseCache",
             "LOCATION": "optout_cache",  # created by `createcachetable` (bin/start runs it)
-            # Rate-limit counters must not be culled to make room; expired entries still are.
-            "OPTIONS": {"MAX_ENTRIES": 100_000},
+            # Room for every live rate-limit counter of a busy hour: past this, expired entries
+            # are deleted first, then a third of the rest. (Each write counts the rows.)
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     if url == "locmem://":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
