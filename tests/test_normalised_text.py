@@ -8,9 +8,10 @@ from django.db import connection
 from django.test import Client
 
 from optout.guides import diff
-from optout.guides.content import create_draft, install, read_folder
+from optout.guides.content import create_draft, read_folder
 from optout.guides.markdown import render
 from optout.guides.models import AuditEntry, GuideVersion, Translation
+from optout.guides.shipped import install_or_update
 from optout.guides.text import normalize
 from optout.guides.translation import counts
 from tests.conftest import change_form_data, login, start_draft, step_field
@@ -90,7 +91,7 @@ def test_translations_compare_their_english_in_normal_form(db, guide_folder):
 @pytest.fixture
 def shipped(db, settings):
     """The shipped LinkedIn guide (multi-line Markdown, French and German), published."""
-    return install(settings.BASE_DIR / "content" / "linkedin")
+    return install_or_update(settings.BASE_DIR / "content" / "linkedin").version
 
 
 def test_resubmitting_a_draft_as_a_browser_does_changes_nothing(client, shipped, erin):

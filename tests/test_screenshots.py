@@ -9,9 +9,7 @@ import pytest
 from PIL import Image
 
 from optout.guides.models import GuideVersion, Step
-from tests.test_editor_workflow import change_form_data, erin, login, start_draft, step_field
-
-__all__ = ["erin"]  # the fixture, shared with the editor workflow tests
+from tests.conftest import change_form_data, login, start_draft, step_field
 
 STEP = "Switch the toggle Off"
 
