@@ -49,7 +49,7 @@ def ai_button(language: str) -> str:
     return {
         "en": "Mark the AI-training setting as done",
         "fr": "Marquer le réglage d'entraînement de l'IA comme fait",
-        "de": "KI-Trainings-Einstellung als erledigt markieren",
+        "de": "Einstellung für das KI-Training als erledigt markieren",
     }[language]
 
 
