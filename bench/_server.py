@@ -20,10 +20,19 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, workers: int = 2, database_url: str = "", port: int = 0, **env):
+    def __init__(
+        self,
+        workers: int = 2,
+        database_url: str = "",
+        port: int = 0,
+        data: str = "",
+        collect: bool = True,
+        **env,
+    ):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.data = tempfile.mkdtemp(prefix="optout-bench-")
+        # A data folder of an earlier Server is used again (its database is already migrated).
+        self.data = data or tempfile.mkdtemp(prefix="optout-bench-")
         self.env = {
             **os.environ,
             "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
@@ -38,12 +47,14 @@ class Server:
         if database_url:
             self.env["DATABASE_URL"] = database_url
         self.log = Path(self.data) / "server.log"
+        self.collect = collect
 
     def __enter__(self):
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=ROOT, env=self.env, check=True,
-        )  # fmt: skip
+        if self.collect:
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                cwd=ROOT, env=self.env, check=True,
+            )  # fmt: skip
         self.process = subprocess.Popen(
             [str(ROOT / "bin" / "start")], cwd=ROOT, env=self.env,
             stdout=self.log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
