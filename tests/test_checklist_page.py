@@ -1,11 +1,12 @@
 import datetime
+import io
 import json
 import re
 from collections import Counter
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from optout.checklists.models import Checklist, Item
@@ -244,6 +245,33 @@ def test_purgechecklists_removes_only_idle_checklists(alice, settings):
     )
     call_command("purgechecklists")
     assert list(Checklist.objects.all()) == [fresh]
+
+
+def test_purging_in_small_batches_deletes_every_idle_checklist_and_nothing_else(alice):
+    long_ago = datetime.date.today() - datetime.timedelta(days=401)
+    control = Item.objects.get().control
+    idle = [Checklist.objects.create() for _ in range(7)]
+    for checklist in idle[:4]:
+        Item.objects.create(
+            checklist=checklist, control=control, state="done", ticked_at=checklist.created_at,
+            version_number=1,
+        )  # fmt: skip
+    Checklist.objects.filter(pk__in=[c.pk for c in idle]).update(last_seen_on=long_ago)
+    kept = set(Checklist.objects.exclude(pk__in=[c.pk for c in idle]))
+    kept.add(Checklist.objects.create())  # fresh, without items
+    out = io.StringIO()
+    call_command("purgechecklists", "--batch-size", "3", "--days", "400", stdout=out)
+    assert "Deleted 7 checklist(s)" in out.getvalue()
+    assert set(Checklist.objects.all()) == kept
+    assert Item.objects.count() == 1  # alice's tick
+    assert Item.objects.get().checklist in kept
+    alice_page = alice.get("/checklist/").content.decode()
+    assert "1 of 3 done" in alice_page
+
+
+def test_purgechecklists_refuses_a_batch_size_below_one(db):
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("purgechecklists", "--batch-size", "0")
 
 
 def test_using_a_checklist_keeps_it_from_being_purged(alice):

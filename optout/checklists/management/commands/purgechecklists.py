@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from optout.checklists.models import Checklist
 
@@ -9,9 +9,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=settings.CHECKLIST_RETENTION_DAYS)
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=1000,
+            help="Checklists deleted per transaction (default 1000).",
+        )
 
-    def handle(self, days: int, **options):
-        idle = Checklist.objects.idle(days)
-        count = idle.count()
-        idle.delete()
+    def handle(self, days: int, batch_size: int, **options):
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        count = Checklist.objects.idle(days).delete_in_batches(batch_size)
         self.stdout.write(f"Deleted {count} checklist(s) not used for over {days} days.")
