@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -56,7 +56,6 @@ class ChecklistQuerySet(models.QuerySet):
         return deleted
 
 
-
 class Checklist(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # NULL, not "", when there is no code: many checklists have none, and the column is unique.
@@ -96,18 +95,29 @@ class Checklist(models.Model):
         code = normalise_code(text)
         return cls.objects.filter(resume_code_hash=hash_code(code)).first() if code else None
 
-    def set_state(self, control: Control, state: str, version: GuideVersion) -> None:
-        """Tick (done, waiting) or untick (todo) one control. Idempotent; safe under races."""
-        if state == Item.TODO:
-            self.items.filter(control=control).delete()
-            return
-        fields = {"state": state, "ticked_at": timezone.now(), "version_number": version.number}
-        try:
-            with transaction.atomic():
-                self.items.update_or_create(control=control, defaults=fields)
-        except IntegrityError:
-            # The same item, ticked at the same moment from another tab: the row exists now.
-            self.items.filter(control=control).update(**fields)
+    def set_state(self, control_id: int, state: str, version_number: int) -> None:
+        """Tick (done, waiting) or untick (todo) one control, and note that the checklist was
+        used today: one short transaction of one or two statements (an upsert or a delete).
+        Idempotent; safe under races (two tabs ticking the same item at once)."""
+        with transaction.atomic(savepoint=False):
+            self.touch()
+            if state == Item.TODO:
+                Item.objects.filter(checklist=self, control_id=control_id).delete()
+                return
+            Item.objects.bulk_create(
+                [
+                    Item(
+                        checklist=self,
+                        control_id=control_id,
+                        state=state,
+                        ticked_at=timezone.now(),
+                        version_number=version_number,
+                    )
+                ],
+                update_conflicts=True,
+                unique_fields=["checklist", "control"],
+                update_fields=["state", "ticked_at", "version_number"],
+            )
 
     def export(self) -> dict:
         items = self.items.select_related("control__guide").order_by("control__guide__slug", "pk")
@@ -193,20 +203,18 @@ class ItemView:
 
 
 def checklist_items(
-    checklist: Checklist | None, version: GuideVersion, sections: list[Section]
+    checklist: Checklist | None,
+    version: GuideVersion,
+    sections: list[Section],
+    region: str | None,
+    today: datetime.date,
 ) -> list[ItemView]:
-    """The visitor's items for one guide version's sections (attach_region must have run)."""
+    """The visitor's items for one guide version's sections (with their `rule_list`, see
+    `sections_with_steps`), in `region` today. Reads the sections, never changes them."""
     ticks = {}
-    changes: list[tuple[int, datetime.date, list[str]]] = []
     if checklist is not None:
         ticks = {item.control_id: item for item in checklist.items.all()}
-        if ticks:
-            changes = list(
-                GuideVersion.objects.public()
-                .filter(guide_id=version.guide_id)
-                .exclude(recheck_controls=[])
-                .values_list("number", "published_at", "recheck_controls")
-            )
+    changes = version.recheck_history if ticks else []
     result = []
     for section in sections:
         item = ticks.get(section.control_id)
@@ -214,7 +222,7 @@ def checklist_items(
         if item is not None:
             recheck = max(
                 (
-                    (published.date(), number)
+                    (published, number)
                     for number, published, keys in changes
                     if number > item.version_number and section.key in keys
                 ),
@@ -229,7 +237,7 @@ def checklist_items(
                 version_number=item.version_number if item else None,
                 recheck_since=recheck[0] if recheck else None,
                 recheck_version=recheck[1] if recheck else None,
-                not_needed=getattr(section, "not_needed", False),
+                not_needed=section.not_needed_in(region, today),
             )
         )
     return result

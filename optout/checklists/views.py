@@ -3,6 +3,7 @@ import json
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,14 +16,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from optout import clock, ratelimit
 from optout.errors import error_page
+from optout.guides import caching
 from optout.guides.models import GuideVersion, Section
-from optout.guides.views import get_version_or_404, region_or_404
+from optout.guides.views import region_or_404
 from optout.i18n import not_redirected
 from optout.origin import same_origin_post
 
 from . import calendar
 from .forms import ReminderForm, ResumeForm, ToggleForm
-from .models import Checklist, Item
+from .models import Checklist, Item, checklist_items, progress
 from .visitor import delete_cookie, get_checklist, guide_items, set_cookie
 
 
@@ -50,7 +52,12 @@ def _too_many(request: HttpRequest, seconds: int) -> HttpResponse:
 @same_origin_post
 @require_POST
 def toggle(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    version = get_version_or_404(slug)
+    """Tick or untick one control. Only the work a tick needs: the published version's structure
+    comes from the per-process copy (one small query says which version is current), the write
+    is one short transaction, and only htmx asks for the visitor's items afterwards."""
+    version = caching.published_version(slug)
+    if version is None:
+        raise Http404("No published version")
     form = ToggleForm(request.POST)
     if not form.is_valid():
         return error_page(
@@ -60,8 +67,7 @@ def toggle(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             _("The form was not valid. Nothing was changed."),
         )
     region = form.cleaned_data["region"] or None
-    sections, _items, _progress = guide_items(request, version, region)
-    section = next((s for s in sections if s.key == key), None)
+    section = version.section_by_key.get(key)
     if section is None:
         return error_page(
             request, 404, _("This step is not in the guide"),
@@ -80,24 +86,25 @@ def toggle(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     if not allowed:
         return _too_many(request, retry)
 
-    checklist = get_checklist(request)
-    created = False
-    if checklist is None and state != Item.TODO:
-        checklist = Checklist.objects.create()
-        created = True
-    if checklist is not None:
-        checklist.set_state(section.control, state, version)
-        request._checklist = checklist
+    checklist = get_checklist(request, touch=False)
+    created = checklist is None and state != Item.TODO
+    if checklist is not None or created:
+        with transaction.atomic():
+            if created:
+                checklist = Checklist.objects.create()
+                request._checklist = checklist
+            checklist.set_state(section.control_id, state, version.number)
 
     if request.htmx:
-        _sections, items, done = guide_items(request, version, region)
+        today = clock.today()
+        items = checklist_items(checklist, version, version.section_list, region, today)
         item = next(i for i in items if i.key == key)
         # On the checklist page, the first tick brings along, out of band, the parts that
         # depend on having a checklist at all: the introduction, the resume code, "your data".
         response = render(
             request,
             "checklists/item.html#swap",
-            {"item": item, "progress": done, "guide": version.guide, "region": region,
+            {"item": item, "progress": progress(items), "guide": version.guide, "region": region,
              "next": form.cleaned_data["next"] or "guide", "created": created, "checklist": checklist,
              "retention_days": settings.CHECKLIST_RETENTION_DAYS},
         )  # fmt: skip

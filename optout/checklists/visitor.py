@@ -13,7 +13,9 @@ from .models import Checklist, checklist_items, progress
 SALT = "optout.checklist"
 
 
-def get_checklist(request: HttpRequest) -> Checklist | None:
+def get_checklist(request: HttpRequest, touch: bool = True) -> Checklist | None:
+    """The visitor's checklist, from the cookie; by default noted as used today (a tick notes
+    it in its own write instead)."""
     if hasattr(request, "_checklist"):
         return request._checklist
     checklist = None
@@ -26,7 +28,7 @@ def get_checklist(request: HttpRequest) -> Checklist | None:
             checklist = Checklist.objects.filter(public_id=public_id).first()
         except Exception:  # a signed but malformed id: treat as no checklist
             checklist = None
-    if checklist is not None:
+    if checklist is not None and touch:
         checklist.touch()
     request._checklist = checklist
     return checklist
@@ -55,7 +57,7 @@ def guide_items(request: HttpRequest, version: GuideVersion, region: str | None)
     sections = version.sections_with_steps()
     for section in sections:
         section.attach_region(region, today, version.guide.platform.name)
-    items = checklist_items(get_checklist(request), version, sections)
+    items = checklist_items(get_checklist(request), version, sections, region, today)
     for section, item in zip(sections, items, strict=True):
         section.item = item
     return sections, items, progress(items)

@@ -6,6 +6,7 @@ version changes the key at once for every app server (each asks the database for
 version number, one small query), so nobody is ever served the old version from a cache.
 """
 
+import datetime
 import gzip
 import hashlib
 import re
@@ -21,6 +22,7 @@ from optout import clock
 
 from .models import Guide, GuideVersion
 from .regions import Region
+from .translation import localize
 
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
@@ -33,12 +35,47 @@ _CURRENT = (
 )
 
 
-def page_key(request: HttpRequest, slug: str, region: str | None) -> str | None:
-    # Asked on every request, so written once as plain SQL rather than built by the ORM each
-    # time (that was half the cost of a cached page).
+def current_version(slug: str) -> tuple[int, int, datetime.date | None] | None:
+    """(pk, number, the guide's last check) of the guide's published version, or None.
+
+    Asked on every request, so written once as plain SQL rather than built by the ORM each
+    time (that was half the cost of a cached page)."""
     with connection.cursor() as cursor:
         cursor.execute(_CURRENT, [slug, GuideVersion.Status.PUBLISHED])
-        current = cursor.fetchone()
+        return cursor.fetchone()
+
+
+# {(slug, version pk, number, language): the version, loaded}: at most a few entries a process.
+_published: dict[tuple, GuideVersion] = {}
+
+
+def published_version(slug: str) -> GuideVersion | None:
+    """The guide's published version with its content, localized into the active language, its
+    sections in order (`section_list`, with their steps and rules) and by control key
+    (`section_by_key`): built once per version, language and process, and found again with the
+    one small query that also keys the page cache. Published versions never change, so a new
+    publish simply makes a new key. Shared by every request of the process: read it, never
+    change it."""
+    current = current_version(slug)
+    if current is None:
+        return None
+    pk, number, _checked = current
+    key = (slug, pk, number, get_language())
+    version = _published.get(key)
+    if version is None:
+        version = GuideVersion.objects.with_content().get(pk=pk)
+        localize(version)
+        version.section_list = version.sections_with_steps()
+        version.section_by_key = {section.key: section for section in version.section_list}
+        version.recheck_history  # noqa: B018 (computed now, once)
+        if len(_published) >= 64:  # old versions and languages nobody asks for any more
+            _published.clear()
+        _published[key] = version
+    return version
+
+
+def page_key(request: HttpRequest, slug: str, region: str | None) -> str | None:
+    current = current_version(slug)
     if current is None:
         return None
     pk, number, checked = current

@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -399,6 +400,18 @@ class GuideVersion(models.Model):
                 result.append({"section": section, "regions": list(regions.items())})
         return result
 
+    @cached_property
+    def recheck_history(self) -> list[tuple[int, datetime.date, list[str]]]:
+        """(number, day published, control keys to check again) of each public version of this
+        guide that asked visitors to check controls again."""
+        return [
+            (number, published.date(), keys)
+            for number, published, keys in GuideVersion.objects.public()
+            .filter(guide_id=self.guide_id)
+            .exclude(recheck_controls=[])
+            .values_list("number", "published_at", "recheck_controls")
+        ]
+
     def faq(self) -> list["FaqEntry"]:
         entries = sorted(self.faq_entries.all(), key=lambda f: f.order)
         self._cite(entries, self.sources_by_key())
@@ -477,16 +490,30 @@ class Section(VersionContent):
     def key(self) -> str:
         return self.control.key
 
+    def rule_now(self, region: str | None, today: datetime.date) -> "RegionRule | None":
+        """The rule that applies in `region` today (needs `rule_list`, see sections_with_steps)."""
+        if not region:
+            return None
+        return next(
+            (rule for rule in self.rule_list if rule.region == region and rule.applies_on(today)),
+            None,
+        )
+
+    def not_needed_in(self, region: str | None, today: datetime.date) -> bool:
+        """The platform does not use this region's data for this control today: nothing to
+        switch off."""
+        rule = self.rule_now(region, today)
+        return rule is not None and not rule.uses_data_by_default
+
     def attach_region(self, region: str | None, today: datetime.date, platform: str) -> None:
         """Attach what applies in `region` today (needs `rule_list`, see sections_with_steps)."""
         rules = [rule for rule in self.rule_list if rule.region == region] if region else []
-        self.rule_now = next((rule for rule in rules if rule.applies_on(today)), None)
+        now = self.rule_now(region, today)
         self.region_rules = [
-            {"rule": rule, "text": rule.sentence(today, platform), "now": rule is self.rule_now}
+            {"rule": rule, "text": rule.sentence(today, platform), "now": rule is now}
             for rule in rules
         ]
-        # LinkedIn does not use this region's data for this control today: nothing to switch off.
-        self.not_needed = self.rule_now is not None and not self.rule_now.uses_data_by_default
+        self.not_needed = self.not_needed_in(region, today)
 
 
 SCREENSHOT_MAX_BYTES = 2 * 1024 * 1024
