@@ -128,11 +128,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers /healthz under any Host name (a container's health check asks for 127.0.0.1).
     "optout.middleware.HealthCheckMiddleware",
+    # Pages that are the same for every reader, from the cache, before everything below.
+    "optout.pagecache.SharedPageMiddleware",
     # The language comes from the URL; an unprefixed page is English. A first visit from outside
     # the site is sent to the language its Accept-Language asks for (optout.i18n).
     "django.middleware.locale.LocaleMiddleware",
     "optout.i18n.FirstGuessLanguageMiddleware",
-    "optout.guides.caching.CachedGuidePageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -317,8 +318,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
-# Guide pages for visitors without a checklist are cached per published version (see
-# optout.guides.caching); the time only bounds how long a page outlives a template change.
+# Pages that are the same for every reader are cached per published version (see
+# optout.pagecache); the time only bounds how long a page outlives a template change.
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 600)
 
 # Mismatch reports: per client and hour; a step shows a hint from this many open reports on.

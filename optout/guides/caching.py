@@ -1,33 +1,23 @@
-"""The current version of a guide page, cached for visitors without a checklist.
-
-Such a visitor's page depends only on its language, the guide's published version, its last
-check, the chosen region and today's date, so that is the cache key, and its hash is the ETag. Publishing a new
-version changes the key at once for every app server (each asks the database for the current
-version number, one small query), so nobody is ever served the old version from a cache.
+"""What is published now, asked cheaply on every request: the stamp that keys the shared page
+cache (optout.pagecache), and each guide's published version, loaded once per version, language
+and process for the requests that need its structure (a tick, a checklist spliced into the
+shared page).
 """
 
 import datetime
-import gzip
-import hashlib
-import re
 
-from django.conf import settings
-from django.core.cache import cache, caches
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
-from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import get_language
 
-from optout import clock
-
 from .models import Guide, GuideVersion
-from .regions import Region
 from .translation import localize
 
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
-
-
 # Table names come from our models; the values are query parameters.
+_PUBLISHED = (
+    f"SELECT v.id, v.number, g.last_checked_on FROM {GuideVersion._meta.db_table} v "  # noqa: S608
+    f"JOIN {Guide._meta.db_table} g ON v.guide_id = g.id "
+    "WHERE v.status = %s ORDER BY v.id"
+)
 _CURRENT = (
     f"SELECT v.id, v.number, g.last_checked_on FROM {GuideVersion._meta.db_table} v "  # noqa: S608
     f"JOIN {Guide._meta.db_table} g ON v.guide_id = g.id "
@@ -74,73 +64,9 @@ def published_version(slug: str) -> GuideVersion | None:
     return version
 
 
-def page_key(request: HttpRequest, slug: str, region: str | None) -> str | None:
-    current = current_version(slug)
-    if current is None:
-        return None
-    pk, number, checked = current
-    host = request.get_host()  # the page has absolute links (Open Graph)
-    feedback = cache.get(f"feedback-stamp:{slug}", 0)  # bumped by new reports and step checks
-    return (
-        f"guide-page:{host}:{get_language()}:{slug}:{pk}.{number}:{checked}:{feedback}:"
-        f"{region or '-'}:"
-        f"{clock.today()}"
-    )
-
-
-def is_anonymous(request: HttpRequest) -> bool:
-    """Nothing on the page is personal: no checklist cookie."""
-    return settings.CHECKLIST_COOKIE_NAME not in request.COOKIES
-
-
-def cached_page(request: HttpRequest, key: str, render=None) -> HttpResponse | None:
-    """The page from the cache (rendered by `render` on a miss, or None without it), already
-    compressed for clients that take gzip, with an ETag per representation and a 304 for a
-    matching If-None-Match."""
-    gzipped = bool(_ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    etag = f'"{digest}-gz"' if gzipped else f'"{digest}"'
-    response = get_conditional_response(request, etag=etag)
-    if response is None:
-        cached = caches["pages"].get(key)
-        if cached is None:
-            if render is None:
-                return None
-            html = render().content
-            cached = (html, gzip.compress(html, 6))
-            caches["pages"].set(key, cached, settings.PAGE_CACHE_SECONDS)
-        response = HttpResponse(cached[1] if gzipped else cached[0])
-        if gzipped:
-            response["Content-Encoding"] = "gzip"
-        response["Content-Length"] = str(len(response.content))
-    response["ETag"] = etag
-    response["Cache-Control"] = "public, max-age=0, must-revalidate"
-    response["X-Frame-Options"] = "DENY"
-    patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
-    return response
-
-
-class CachedGuidePageMiddleware:
-    """Answers a cached guide page before sessions, authentication and the rest of the stack
-    run: for such a request they have nothing to add. Placed after the middleware that set the
-    security headers (they still wrap this response). A miss goes on to the view, which renders
-    the page and fills the cache under the same key."""
-
-    PATH = re.compile(
-        rf"^/(?:(?:{'|'.join(settings.CONTENT_LANGUAGES)})/)?guides/([-a-zA-Z0-9_]+)/$"
-    )
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        match = self.PATH.match(request.path_info)
-        if match and request.method in ("GET", "HEAD") and is_anonymous(request):
-            region = request.GET.get("region") or None
-            if request.GET.keys() <= {"region"} and (region is None or region in Region.values):
-                key = page_key(request, match[1], region)
-                request.guide_page_key = key  # the view uses it on a miss
-                response = cached_page(request, key) if key else None
-                if response is not None:
-                    return response
-        return self.get_response(request)
+def published_stamp() -> str:
+    """What is published, in a few bytes: changes with every publish and every recorded check
+    of any guide. Asked on every request for a shared page (one small query)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_PUBLISHED, [GuideVersion.Status.PUBLISHED])
+        return ";".join(f"{pk}.{number}.{checked}" for pk, number, checked in cursor.fetchall())

@@ -19,7 +19,6 @@ from optout.checklists.visitor import guide_items
 from optout.feedback.models import Surface, step_signals
 from optout.i18n import not_redirected
 
-from . import caching
 from . import diff as differ
 from .content import content_of
 from .models import Guide, GuideVersion
@@ -93,20 +92,13 @@ def _cited_in_page_order(sections, timeline, faq) -> list:
 @require_safe
 def detail(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:
     region = region_or_404(request)
-
-    def render_page() -> HttpResponse:
-        version = get_version_or_404(slug, number)
-        context = guide_context(request, version, region)
-        # /v/N/ of the current version duplicates the guide: noindex, canonical to the guide.
-        context["own_page"] = number is not None
-        return render(request, "guides/guide.html", context)
-
-    if number is None and caching.is_anonymous(request):
-        key = getattr(request, "guide_page_key", None) or caching.page_key(request, slug, region)
-        if key is None:
-            raise Http404("No published version")
-        return caching.cached_page(request, key, render_page)
-    response = render_page()
+    version = get_version_or_404(slug, number)
+    context = guide_context(request, version, region)
+    # /v/N/ of the current version duplicates the guide: noindex, canonical to the guide.
+    context["own_page"] = number is not None
+    response = render(request, "guides/guide.html", context)
+    # A reader's current page is shared: optout.pagecache caches it and makes it public. A
+    # visitor with a checklist gets their own.
     response["Cache-Control"] = "private, no-cache"
     patch_vary_headers(response, ["Cookie"])
     return response
