@@ -22,6 +22,15 @@ def test_the_start_script_migrates_installs_the_guide_and_serves_it(tmp_path):
         page = wait_for(f"http://127.0.0.1:{port}/guides/linkedin/", process)
         assert "Data for Generative AI Improvement" in page
         assert (tmp_path / "optout.sqlite3").exists()
+        # Static files come pre-compressed with Brotli (and gzip) from collectstatic.
+        htmx = re.search(r'src="(/static/django_htmx/htmx-2\.min\.[0-9a-f]+\.js)"', page)[1]
+        for accepted, served in [("gzip, deflate, br, zstd", "br"), ("gzip", "gzip")]:
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}{htmx}", headers={"Accept-Encoding": accepted}
+            )
+            with urllib.request.urlopen(request, timeout=10) as response:
+                assert response.headers["Content-Encoding"] == served
+                assert "immutable" in response.headers["Cache-Control"]
     finally:
         out = stop(process)
     assert "Installed the shipped guide 'linkedin' as v1." in out
