@@ -40,20 +40,19 @@ class ChecklistQuerySet(models.QuerySet):
         days = settings.CHECKLIST_RETENTION_DAYS if days is None else days
         return self.filter(last_seen_on__lt=timezone.localdate() - datetime.timedelta(days=days))
 
-    def delete_in_batches(self, batch_size: int = 1000) -> int:
+    def delete_in_batches(self, batch_size: int = 1000):
         """Delete these checklists and their items a batch at a time, each batch in its own short
         transaction, and let other writers in between batches (pausing as long as the batch
         took): visitors' ticks never wait long for the write lock, and memory stays flat however
         many there are. `delete()` would load every row and hold the lock until the end.
-        Returns how many checklists were deleted."""
-        deleted = 0
+        Yields (checklists deleted, seconds the batch took) per batch."""
         while ids := list(self.values_list("pk", flat=True)[:batch_size]):
             started = time.monotonic()
             # `self` again: a checklist used since the batch was chosen is no longer idle.
             _total, per_model = self.filter(pk__in=ids).delete()
-            deleted += per_model.get(self.model._meta.label, 0)
-            time.sleep(time.monotonic() - started)
-        return deleted
+            took = time.monotonic() - started
+            yield per_model.get(self.model._meta.label, 0), took
+            time.sleep(took)
 
 
 class Checklist(models.Model):

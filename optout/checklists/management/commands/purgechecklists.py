@@ -19,5 +19,9 @@ class Command(BaseCommand):
     def handle(self, days: int, batch_size: int, **options):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
-        count = Checklist.objects.idle(days).delete_in_batches(batch_size)
+        count, longest = 0, 0.0
+        for deleted, seconds in Checklist.objects.idle(days).delete_in_batches(batch_size):
+            count, longest = count + deleted, max(longest, seconds)
         self.stdout.write(f"Deleted {count} checklist(s) not used for over {days} days.")
+        if options["verbosity"] > 1:
+            self.stdout.write(f"The longest batch held the database for {longest * 1000:.0f} ms.")
