@@ -21,15 +21,19 @@ template marks the visitor-specific parts (see `optout.checklists.templatetags.c
 import gzip
 import hashlib
 import re
+import struct
+import zlib
 
 import brotli
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
 from optout import clock
+from optout.checklists.parts import visitor_parts
 from optout.guides.caching import published_stamp
 from optout.guides.regions import Region
 from optout.i18n import from_this_site, preferred_language
@@ -46,8 +50,9 @@ _ACCEPTS = re.compile(r"\b(br|gzip)\b")
 SLOT = re.compile(rb"<!--slot:([-a-zA-Z0-9_:]+)-->(.*?)<!--/slot-->", re.DOTALL)
 
 
-def shared_page(request: HttpRequest) -> tuple[str, str | None, str | None] | None:
-    """(page, guide slug, region) when the request may get the shared page, else None."""
+def shared_page(request: HttpRequest) -> tuple[str, str, str | None, str | None] | None:
+    """(page, language, guide slug, region) when the request may get the shared page, else
+    None."""
     if request.method not in ("GET", "HEAD"):
         return None
     cookies = request.COOKIES.keys()
@@ -76,7 +81,7 @@ def shared_page(request: HttpRequest) -> tuple[str, str | None, str | None] | No
     ):
         return None
     slug = match[2] if page in ("guide", "changes") else None
-    return page, slug, region
+    return page, match[1] or settings.LANGUAGE_CODE, slug, region
 
 
 def page_key(request: HttpRequest, slug: str | None, region: str | None) -> str:
@@ -107,13 +112,64 @@ def store(key: str, response: HttpResponse) -> dict:
     return entry
 
 
-def splittable(marked: bytes) -> list[bytes] | None:
-    """[text, slot name, text, slot name, ..., text] for a page with slots, else None."""
+def splittable(marked: bytes) -> list | None:
+    """For a page with slots: [text, slot name, text, slot name, ..., text], each text as
+    (bytes, the same deflated on its own); else None."""
     parts = SLOT.split(marked)
     if len(parts) == 1:
         return None
     # split() gives text, name, content, text, name, content, ...: drop the shared contents.
-    return [part for i, part in enumerate(parts) if i % 3 != 2]
+    return [
+        part.decode() if i % 3 == 1 else (part, deflated(part))
+        for i, part in enumerate(parts)
+        if i % 3 != 2
+    ]
+
+
+def deflated(data: bytes) -> bytes:
+    """`data` as raw deflate blocks that end on a byte boundary and refer to nothing before
+    them: such pieces, concatenated in any order, are one valid deflate stream."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+
+
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # no name, no time, unknown OS
+_LAST_BLOCK = b"\x03\x00"  # an empty final block
+
+
+def gzip_joined(pieces: list[tuple[bytes, bytes]]) -> bytes:
+    """The gzip file of the pieces' bytes, one after the other, from their `deflated()` forms:
+    the shared page is compressed once, only the visitor's parts on each request."""
+    crc, size = 0, 0
+    for raw, _ in pieces:
+        crc, size = zlib.crc32(raw, crc), size + len(raw)
+    body = b"".join(packed for _, packed in pieces)
+    return _GZIP_HEADER + body + _LAST_BLOCK + struct.pack("<II", crc, size & 0xFFFFFFFF)
+
+
+def spliced(request: HttpRequest, entry: dict, parts: dict[str, str]) -> HttpResponse | None:
+    """The shared page with the visitor's parts in its slots (None if a slot has no part):
+    gzip for any client that takes it (Brotli cannot be joined like this), private."""
+    pieces = []
+    for i, piece in enumerate(entry["pieces"]):
+        if i % 2 == 0:
+            pieces.append(piece)
+        elif piece in parts:
+            html = parts[piece].encode()
+            pieces.append((html, deflated(html)))
+        else:
+            return None
+    if encoding(request) == "identity":
+        response = HttpResponse(b"".join(raw for raw, _ in pieces))
+    else:
+        response = HttpResponse(gzip_joined(pieces))
+        response["Content-Encoding"] = "gzip"
+    for name, value in entry["headers"]:
+        response[name] = value
+    response["Content-Length"] = str(len(response.content))
+    response["Cache-Control"] = "private, no-cache"
+    patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
+    return response
 
 
 def encoding(request: HttpRequest) -> str:
@@ -153,23 +209,29 @@ class SharedPageMiddleware:
             shared = None  # the rest of the stack answers 400
         if shared is None:
             return self.get_response(request)
-        page, slug, region = shared
+        page, language, slug, region = shared
         key = page_key(request, slug, region)
         entry = caches["pages"].get(key)
         # Only the guide page has visitor-specific parts (a checklist page with a cookie is not
         # shared at all, see shared_page()).
         personal = page == "guide" and settings.CHECKLIST_COOKIE_NAME in request.COOKIES
-        if personal:
-            return self.get_response(request)
-        if entry is not None:
-            return respond(request, key, entry)
-        request.shared_page = True  # templates mark the visitor-specific parts
-        response = self.get_response(request)
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and not response.has_header("Content-Encoding")
-        ):
-            return respond(request, key, store(key, response))
-        return response
+        if entry is None:
+            request.shared_page = True  # templates mark the visitor-specific parts as slots
+            response = self.get_response(request)
+            if not (
+                response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+                and not response.has_header("Content-Encoding")
+            ):
+                return response
+            entry = store(key, response)
+        if personal and entry["pieces"] is not None:
+            # Before the language middleware: the parts are rendered in the page's language.
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+            parts = visitor_parts(request, slug, region)
+            response = spliced(request, entry, parts) if parts is not None else None
+            if response is not None:
+                return response
+        return respond(request, key, entry)

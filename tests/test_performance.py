@@ -9,9 +9,11 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import resolve
 
+from optout.guides import views
 from optout.guides.content import create_draft, read_folder
 from tests.helpers import SAME_SITE
 
@@ -58,7 +60,52 @@ def test_a_visitor_with_a_checklist_gets_their_own_uncached_page(client, publish
     assert "1 of 3 done" in page.content.decode()
     assert page["Cache-Control"] == "private, no-cache"
     assert not page.has_header("ETag")
+    assert "Cookie" in page["Vary"]
     assert "0 of 3 done" in Client().get("/guides/linkedin/").content.decode()
+
+
+def rendered_by_the_view(client, url: str) -> bytes:
+    """The page as the guide view renders it for this visitor, without the page cache."""
+    request = RequestFactory().get(url)
+    request.COOKIES.update({name: morsel.value for name, morsel in client.cookies.items()})
+    request.htmx = False
+    request.resolver_match = resolve(request.path_info)
+    return views.detail(request, "linkedin").content
+
+
+@pytest.mark.parametrize("url", ["/guides/linkedin/", "/guides/linkedin/?region=eu"])
+def test_the_spliced_page_is_the_page_the_view_renders_for_the_visitor(client, published, url):
+    client.post("/checklist/linkedin/ai-training/", {"state": "done"}, **SAME_SITE)
+    client.post("/checklist/linkedin/objection-form/", {"state": "waiting"}, **SAME_SITE)
+    Client().get(url)  # a reader fills the shared cache
+    with CaptureQueriesContext(connection) as queries:
+        spliced = client.get(url, HTTP_ACCEPT_ENCODING="gzip, br")
+    assert spliced["Content-Encoding"] == "gzip"
+    assert len(queries) <= 4  # what is published, the current version, the checklist, its items
+    page = gzip.decompress(spliced.content)
+    assert page == client.get(url).content  # without compression
+    assert b"slot:" not in page
+    assert page == rendered_by_the_view(client, url)
+    text = page.decode()
+    assert "2 of 3 done" not in text and "1 of 3 done" in text
+    assert "Sent on" in text and "<strong>Done</strong> on" in text
+
+
+def test_a_visitor_with_a_checklist_fills_the_shared_cache_for_readers(client, published):
+    client.post("/checklist/linkedin/ai-training/", {"state": "done"}, **SAME_SITE)
+    mine = client.get("/fr/guides/linkedin/").content.decode()
+    assert "1 sur 3</strong>" in mine
+    reader = Client().get("/fr/guides/linkedin/")
+    assert not reader.templates, "served from the cache the visitor filled"
+    assert "0 sur 3</strong>" in reader.content.decode()
+
+
+def test_a_forged_checklist_cookie_gets_the_readers_page(client, published):
+    client.cookies[settings.CHECKLIST_COOKIE_NAME] = "forged"
+    page = client.get("/guides/linkedin/")
+    assert page.status_code == 200
+    assert "0 of 3 done" in page.content.decode()
+    assert not page.cookies
 
 
 def test_pages_are_compressed(client, published):

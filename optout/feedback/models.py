@@ -106,8 +106,8 @@ class WatchedSource(models.Model):
 
 
 def step_signals(version: GuideVersion) -> dict[int, dict]:
-    """Per step order: the latest check per surface and the open reports since the last check.
-    Two queries, for any number of steps."""
+    """Per step order: the latest check per surface, the open reports since the last check, and
+    whether there are enough of them to show a hint. Two queries, for any number of steps."""
     signals: dict[int, dict] = {}
     for check in StepCheck.objects.filter(version=version).order_by("checked_on"):
         entry = signals.setdefault(check.step_order, {"checks": {}, "reports": 0})
@@ -122,6 +122,8 @@ def step_signals(version: GuideVersion) -> dict[int, dict]:
         since = last_checked.get(order)
         if since is None or timezone.localtime(created).date() > since:
             signals.setdefault(order, {"checks": {}, "reports": 0})["reports"] += 1
+    for entry in signals.values():
+        entry["hint"] = entry["reports"] >= settings.MISMATCH_HINT_THRESHOLD
     return signals
 
 

@@ -19,14 +19,14 @@ _PUBLISHED = (
     "WHERE v.status = %s ORDER BY v.id"
 )
 _CURRENT = (
-    f"SELECT v.id, v.number, g.last_checked_on FROM {GuideVersion._meta.db_table} v "  # noqa: S608
+    f"SELECT v.id, v.number, v.published_at FROM {GuideVersion._meta.db_table} v "  # noqa: S608
     f"JOIN {Guide._meta.db_table} g ON v.guide_id = g.id "
     "WHERE g.slug = %s AND v.status = %s"
 )
 
 
-def current_version(slug: str) -> tuple[int, int, datetime.date | None] | None:
-    """(pk, number, the guide's last check) of the guide's published version, or None.
+def current_version(slug: str) -> tuple[int, int, datetime.datetime] | None:
+    """(pk, number, when it was published) of the guide's published version, or None.
 
     Asked on every request, so written once as plain SQL rather than built by the ORM each
     time (that was half the cost of a cached page)."""
@@ -35,7 +35,7 @@ def current_version(slug: str) -> tuple[int, int, datetime.date | None] | None:
         return cursor.fetchone()
 
 
-# {(slug, version pk, number, language): the version, loaded}: at most a few entries a process.
+# {(slug, version pk, number, published at, language): the version, loaded}: at most a few entries a process.
 _published: dict[tuple, GuideVersion] = {}
 
 
@@ -49,11 +49,11 @@ def published_version(slug: str) -> GuideVersion | None:
     current = current_version(slug)
     if current is None:
         return None
-    pk, number, _checked = current
-    key = (slug, pk, number, get_language())
+    # With the time of publishing: a database restored from a backup may reuse a number.
+    key = (slug, *current, get_language())
     version = _published.get(key)
     if version is None:
-        version = GuideVersion.objects.with_content().get(pk=pk)
+        version = GuideVersion.objects.with_content().get(pk=current[0])
         localize(version)
         version.section_list = version.sections_with_steps()
         version.section_by_key = {section.key: section for section in version.section_list}

@@ -15,8 +15,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from optout import clock
-from optout.checklists.visitor import guide_items
-from optout.feedback.models import Surface, step_signals
 from optout.i18n import not_redirected
 
 from . import diff as differ
@@ -24,7 +22,7 @@ from .content import content_of
 from .models import Guide, GuideVersion
 from .regions import Region
 from .schema import TRUSTED, VersionDocument
-from .translation import localize_change_summaries, section_names
+from .translation import localize, localize_change_summaries, section_names
 
 
 def region_or_404(request: HttpRequest) -> str | None:
@@ -44,15 +42,21 @@ def get_version_or_404(slug: str, number: int | None = None) -> GuideVersion:
     return get_object_or_404(versions.public(), number=number)
 
 
-def guide_context(request: HttpRequest, version: GuideVersion, region: str | None) -> dict:
-    """What the guide template needs; the checklist adds its own on top."""
-    today = clock.today()
-    sections, _items, progress = guide_items(request, version, region)  # localizes `version`
-    signals = step_signals(version)
+def guide_sections(version: GuideVersion, region: str | None, today) -> list:
+    """The version's sections in the visitor's language, each with its steps and what applies
+    in `region` today. Changes the version's objects: for a version loaded for this request."""
+    localize(version)
+    sections = version.sections_with_steps()
     for section in sections:
-        for step in section.step_list:
-            step.signal = signals.get(step.order, {"checks": {}, "reports": 0})
-            step.signal["hint"] = step.signal["reports"] >= settings.MISMATCH_HINT_THRESHOLD
+        section.attach_region(region, today, version.guide.platform.name)
+    return sections
+
+
+def guide_context(request: HttpRequest, version: GuideVersion, region: str | None) -> dict:
+    """What the guide template needs. The visitor's checklist (optout.checklists) and the step
+    feedback (optout.feedback) come from their apps' template tags."""
+    today = clock.today()
+    sections = guide_sections(version, region, today)
     timeline = version.timeline(today) if region is None else []
     faq = version.faq()
     return {
@@ -60,7 +64,6 @@ def guide_context(request: HttpRequest, version: GuideVersion, region: str | Non
         "guide": version.guide,
         "guide_url": settings.SITE_URL + version.guide.get_absolute_url(),
         "sections": sections,
-        "progress": progress,
         "faq": faq,
         "sources": version.number_citations(_cited_in_page_order(sections, timeline, faq)),
         "region": region,
@@ -69,7 +72,6 @@ def guide_context(request: HttpRequest, version: GuideVersion, region: str | Non
         "timeline": timeline,
         "today": today,
         "stale": version.guide.is_stale(today),
-        "surfaces": Surface.choices,
         # Where a piece is not translated, or its translation is older than the English.
         "untranslated": version.translated_count == 0 and version.shown_language != "en",
         "current_language_name": get_language_info(version.shown_language)["name_local"],

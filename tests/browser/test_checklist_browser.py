@@ -154,3 +154,25 @@ def test_the_first_tick_on_the_checklist_page_updates_the_rest_of_the_page(site,
     other = page.get_by_role("button", name="Replace my resume code (the old one stops working)")
     font = "e => getComputedStyle(e).fontFamily"
     assert copy.evaluate(font) == other.evaluate(font) != code.evaluate(font)
+
+
+def test_the_page_with_a_checklist_looks_the_same_updated_in_place_reloaded_or_without_js(
+    site, page, browser
+):
+    """The in-place update (htmx), the reloaded page (the shared page with the visitor's parts
+    spliced in) and the page without JavaScript show the same item and progress."""
+    page.goto(f"{site}/guides/linkedin/?region=eu")
+    page.get_by_role("button", name="Mark the AI-training setting as done").click()
+    expect(page.locator(AI)).to_contain_text("Done on")
+    page.get_by_role("button", name="I sent it, waiting for an answer").click()
+    expect(page.locator("#item-linkedin-objection-form")).to_contain_text("Sent on")
+    parts = ["#progress-linkedin", AI, "#item-linkedin-objection-form"]
+    in_place = [page.locator(part).inner_text() for part in parts]
+    page.reload()
+    assert [page.locator(part).inner_text() for part in parts] == in_place
+    no_js = browser.new_context(java_script_enabled=False)
+    no_js.add_cookies(page.context.cookies())
+    plain = no_js.new_page()
+    plain.goto(f"{site}/guides/linkedin/?region=eu")
+    assert [plain.locator(part).inner_text() for part in parts] == in_place
+    no_js.close()
