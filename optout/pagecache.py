@@ -22,6 +22,7 @@ import gzip
 import hashlib
 import re
 import struct
+import time
 import zlib
 
 import brotli
@@ -92,6 +93,32 @@ def page_key(request: HttpRequest, slug: str | None, region: str | None) -> str:
     )
 
 
+# The entries this process has used. A key says everything a page depends on, so an entry
+# found here is the one the shared cache holds: no need to fetch and unpickle it (the page in
+# three encodings and in pieces) on every request.
+_local: dict[str, tuple[float, dict]] = {}
+
+
+def remember(key: str, entry: dict) -> dict:
+    if len(_local) >= 256:  # yesterday's pages, old versions
+        _local.clear()
+    _local[key] = (time.monotonic() + settings.PAGE_CACHE_SECONDS, entry)
+    return entry
+
+
+def cached(key: str) -> dict | None:
+    found = _local.get(key)
+    if found is not None and found[0] > time.monotonic():
+        return found[1]
+    entry = caches["pages"].get(key)
+    return remember(key, entry) if entry is not None else None
+
+
+def forget_local() -> None:
+    """Drop this process's copies (tests clear the shared cache between tests)."""
+    _local.clear()
+
+
 def store(key: str, response: HttpResponse) -> dict:
     """Keep a rendered page (without its slot marks) in every encoding, and, if it has slots,
     in pieces for splicing."""
@@ -109,7 +136,7 @@ def store(key: str, response: HttpResponse) -> dict:
         "pieces": splittable(marked),
     }
     caches["pages"].set(key, entry, settings.PAGE_CACHE_SECONDS)
-    return entry
+    return remember(key, entry)
 
 
 def splittable(marked: bytes) -> list | None:
@@ -211,7 +238,7 @@ class SharedPageMiddleware:
             return self.get_response(request)
         page, language, slug, region = shared
         key = page_key(request, slug, region)
-        entry = caches["pages"].get(key)
+        entry = cached(key)
         # Only the guide page has visitor-specific parts (a checklist page with a cookie is not
         # shared at all, see shared_page()).
         personal = page == "guide" and settings.CHECKLIST_COOKIE_NAME in request.COOKIES

@@ -7,6 +7,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.core.cache import caches
 
+from optout import pagecache
 from optout.guides.content import create_draft, read_folder
 from optout.guides.models import GuideVersion
 from tests.factories import write_guide
@@ -17,6 +18,7 @@ def _fresh_cache():
     # Rate-limit counters and rendered pages live in the caches: every test starts with none.
     for cache in caches.all():
         cache.clear()
+    pagecache.forget_local()
 
 
 @pytest.fixture
