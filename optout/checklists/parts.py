@@ -8,8 +8,10 @@ from their template partials without context processors: they need nothing but w
 
 from django.http import HttpRequest
 from django.template.loader import get_template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from optout import clock
 from optout.guides import caching
@@ -27,15 +29,41 @@ def progress_slot(version: GuideVersion) -> str:
     return f"progress:{version.guide.slug}"
 
 
+# Parts already rendered by this process, by everything they show: visitors share a few
+# combinations of state and day, so a spliced page is mostly looked up, not rendered.
+_rendered: dict[tuple, SafeString] = {}
+
+
+def _once(key: tuple, render) -> SafeString:
+    html = _rendered.get(key)
+    if html is None:
+        if len(_rendered) >= 4096:
+            _rendered.clear()
+        html = _rendered[key] = render()
+    return html
+
+
 def render_item(item: ItemView, region: str | None) -> SafeString:
-    return get_template("checklists/item.html#item").render(
-        {"item": item, "region": region, "next": "guide"}
+    section = item.section
+    ticked = timezone.localtime(item.ticked_at).date() if item.ticked_at else None
+    key = (get_language(), item.guide_slug, section.pk, section.name, section.short_name,
+           item.state, ticked, item.version_number, item.recheck_since, item.not_needed, region)  # fmt: skip
+    return _once(
+        key,
+        lambda: get_template("checklists/item.html#item").render(
+            {"item": item, "region": region, "next": "guide"}
+        ),
     )
 
 
 def render_progress(version: GuideVersion, done: dict) -> SafeString:
-    return get_template("checklists/item.html#progress").render(
-        {"guide": version.guide, "progress": done}
+    guide = version.guide
+    key = (get_language(), guide.slug, guide.platform.name, done["done"], done["total"])
+    return _once(
+        key,
+        lambda: get_template("checklists/item.html#progress").render(
+            {"guide": guide, "progress": done}
+        ),
     )
 
 
