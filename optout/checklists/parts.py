@@ -47,7 +47,8 @@ def render_item(item: ItemView, region: str | None) -> SafeString:
     section = item.section
     ticked = timezone.localtime(item.ticked_at).date() if item.ticked_at else None
     key = (get_language(), item.guide_slug, section.pk, section.name, section.short_name,
-           item.state, ticked, item.version_number, item.recheck_since, item.not_needed, region)  # fmt: skip
+           item.state, ticked, item.version_number, item.recheck_since, item.recheck_version,
+           item.not_needed, region)  # fmt: skip
     return _once(
         key,
         lambda: get_template("checklists/item.html#item").render(
