@@ -205,7 +205,7 @@ def main() -> int:
 
     load = os.getloadavg()
     print(
-        f"{args.runs} runs x {args.seconds:g} s per figure, {args.workers} gunicorn sync workers, "
+        f"{args.runs} runs x {args.seconds:g} s per figure, {args.workers} gunicorn workers (bin/start), "
         f"SQLite, wrk -c{args.connections} (ticks: {args.visitors} visitors), gzip accepted, "
         f"guide page {len(html)} bytes; load average after: {load[0]:.2f} {load[1]:.2f}"
     )
