@@ -36,7 +36,7 @@ def clock(monkeypatch):
 
 
 # What the cache holds for pages, not for clients (test_performance and test_admin_cache).
-PAGE_ENTRIES = (":guide-page:", ":feedback-stamp:")
+PAGE_ENTRIES = (":page:", ":feedback-stamp:")
 
 
 def entries() -> dict[str, object]:
