@@ -3,17 +3,50 @@
 markdown-it-py parses CommonMark with raw HTML switched off, so HTML in the source is shown as
 text; nh3 (the Rust ammonia sanitiser) then keeps only the tags and URL schemes we allow, as a
 second line of defence, and gives every link rel="noopener noreferrer".
+
+Secondary text folds away without HTML: a block fenced by `::: details Its summary` and `:::`
+becomes `<details><summary>Its summary</summary>…</details>`, one click away (mdit-py-plugins'
+container plugin parses it). A fence with no summary is left as it is written, as text.
 """
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from mdit_py_plugins.container import container_plugin
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_md.enable(["table", "strikethrough"])
+FOLD = "details"
+
+
+def _fold_summary(params: str) -> str:
+    name, _, summary = params.strip().partition(" ")
+    return summary.strip() if name == FOLD else ""
+
+
+def _render_fold(renderer, tokens, index, options, env):
+    token = tokens[index]
+    if token.nesting == 1:
+        return f"<details><summary>{escapeHtml(_fold_summary(token.info))}</summary>\n"
+    return "</details>\n"
+
+
+def _parser(html: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": html, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(
+        container_plugin,
+        name=FOLD,
+        validate=lambda params, *args: bool(_fold_summary(params)),
+        render=_render_fold,
+    )
+    return md
+
+
+_md = _parser(html=False)
 
 ALLOWED_TAGS = {
-    "a", "abbr", "blockquote", "br", "code", "del", "em", "h3", "h4", "hr", "kbd", "li", "ol",
-    "p", "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
+    "a", "abbr", "blockquote", "br", "code", "del", "details", "em", "h3", "h4", "hr", "kbd",
+    "li", "ol", "p", "pre", "strong", "summary", "table", "tbody", "td", "th", "thead", "tr",
+    "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}}
 
@@ -30,8 +63,7 @@ def render(source: str) -> str:
     ).strip()
 
 
-_html_finder = MarkdownIt("commonmark", {"html": True})
-_html_finder.enable(["table", "strikethrough"])
+_html_finder = _parser(html=True)
 
 
 def raw_html(source: str) -> list[str]:
