@@ -100,3 +100,40 @@ def test_a_citation_opens_the_list_of_sources_it_points_into(site, page):
     page.locator('.step-extras a[href="#source-seed-000"]').first.click()
     expect(source).to_be_visible()
     expect(source).to_be_in_viewport()
+
+
+@pytest.mark.parametrize(
+    "language,label",
+    [("en", "What this does"), ("fr", "Ce que cela change"), ("de", "Was das bewirkt")],
+)
+def test_what_the_setting_does_is_one_quiet_line_that_opens_with_a_click(
+    shipped_site, browser, language, label
+):
+    context = browser.new_context(viewport=PHONE, locale=language)
+    page = context.new_page()
+    page.goto(f"{shipped_site}{PREFIX[language]}/guides/linkedin/")
+    fold = page.locator("#step-3 .prose details")
+    summary = fold.locator("summary")
+    expect(summary).to_have_text(label)
+    assert summary.bounding_box()["height"] <= 40, "one line"
+    explanation = fold.locator("p").first
+    expect(explanation).to_be_hidden()
+    summary.click()
+    expect(explanation).to_be_visible()
+    expect(explanation).to_contain_text("LinkedIn")
+    context.close()
+
+
+def test_the_objection_text_is_folded_and_the_quick_way_link_opens_it(shipped_site, browser):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{shipped_site}/guides/linkedin/")
+    letter = page.locator("#objection-text")
+    expect(letter).to_be_hidden()
+    # The advice to keep LinkedIn's confirmation stays in view.
+    expect(page.locator(".objection > .hint")).to_contain_text("keep LinkedIn's confirmation")
+    page.get_by_role("link", name="A text you can paste into the form").click()
+    expect(letter).to_be_visible()
+    expect(letter).to_be_in_viewport()
+    expect(page.get_by_role("button", name="Copy the objection text")).to_be_visible()
+    context.close()
