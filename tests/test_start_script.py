@@ -23,7 +23,7 @@ def test_the_start_script_migrates_installs_the_guide_and_serves_it(tmp_path):
         assert "Data for Generative AI Improvement" in page
         assert (tmp_path / "optout.sqlite3").exists()
         # Static files come pre-compressed with Brotli (and gzip) from collectstatic.
-        htmx = re.search(r'src="(/static/django_htmx/htmx-2\.min\.[0-9a-f]+\.js)"', page)[1]
+        htmx = re.search(r'data-htmx="(/static/django_htmx/htmx-2\.min\.[0-9a-f]+\.js)"', page)[1]
         for accepted, served in [("gzip, deflate, br, zstd", "br"), ("gzip", "gzip")]:
             request = urllib.request.Request(
                 f"http://127.0.0.1:{port}{htmx}", headers={"Accept-Encoding": accepted}

@@ -1,7 +1,55 @@
-// optout: the only script of our own. Everything works without it; it adds copy buttons and
-// tells the visitor when an in-place update fails.
+// optout: the only script of our own. Everything works without it; it adds copy buttons,
+// fetches htmx when a visitor first reaches for a form, and tells the visitor when an in-place
+// update fails.
 (function () {
   "use strict";
+
+  // htmx makes ticks and reports happen in place. It is the largest file a page could load, and a
+  // visitor who only reads never needs it, so it is fetched the first time a visitor reaches for
+  // a form (a touch, a press or keyboard focus inside one). A form sent before htmx has arrived
+  // waits for it and is then sent the htmx way, with the same button; if htmx cannot be
+  // fetched, the form goes as the plain POST it is without JavaScript.
+  var htmxSource = document.currentScript && document.currentScript.getAttribute("data-htmx");
+  var htmxLoading = null;
+  var HTMX_FORM = "form[data-hx-post]";
+
+  function loadHtmx() {
+    if (window.htmx || !htmxSource) { return Promise.resolve(); }
+    if (!htmxLoading) {
+      htmxLoading = new Promise(function (resolve, reject) {
+        function inject() {
+          var script = document.createElement("script");
+          script.src = htmxSource;
+          script.onload = resolve;
+          script.onerror = reject;
+          document.head.appendChild(script);
+        }
+        // htmx sets itself up at once only when the document has finished loading.
+        if (document.readyState === "complete") { inject(); }
+        else { window.addEventListener("load", inject, { once: true }); }
+      });
+    }
+    return htmxLoading;
+  }
+
+  ["pointerdown", "focusin"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      if (event.target.closest && event.target.closest(HTMX_FORM)) { loadHtmx(); }
+    }, { capture: true, passive: true });
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (window.htmx || !htmxSource || !form.matches(HTMX_FORM) || form.plainPost) { return; }
+    event.preventDefault();
+    var button = event.submitter;
+    loadHtmx().then(function () {
+      if (button) { button.click(); } else { form.requestSubmit(); }
+    }, function () {
+      form.plainPost = true;
+      form.requestSubmit(button || undefined);
+    });
+  }, true);
 
   function announce(message) {
     var region = document.getElementById("announcer");

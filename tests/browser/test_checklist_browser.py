@@ -176,3 +176,50 @@ def test_the_page_with_a_checklist_looks_the_same_updated_in_place_reloaded_or_w
     plain.goto(f"{site}/guides/linkedin/?region=eu")
     assert [plain.locator(part).inner_text() for part in parts] == in_place
     no_js.close()
+
+
+def htmx_requests(page) -> list[str]:
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    return requested
+
+
+def test_a_reader_never_downloads_htmx_and_a_first_tick_fetches_it(site, page):
+    requested = htmx_requests(page)
+    page.goto(f"{site}/guides/linkedin/")
+    page.wait_for_load_state("load")
+    page.locator("#faq summary").first.click()
+    page.mouse.wheel(0, 3000)
+    assert [url for url in requested if "htmx" in url] == []
+
+    page.get_by_role("button", name="Mark the AI-training setting as done").click()
+    expect(page.locator(AI)).to_contain_text("Done on")
+    assert len([url for url in requested if "/htmx-2.min." in url]) == 1
+
+
+def test_a_tick_sent_before_htmx_arrives_waits_for_it_and_goes_in_place(site, page):
+    held = []
+    page.route("**/htmx-2.min.*", lambda route: held.append(route))
+    page.goto(f"{site}/guides/linkedin/")
+    url = page.url
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    with page.expect_request("**/htmx-2.min.*"):
+        page.get_by_role("button", name="Mark the research setting as done").click()
+    assert posts == [] and held, "the form waits for htmx"
+    held[0].continue_()
+    expect(page.locator("#item-linkedin-research-use")).to_contain_text("Done on")
+    expect(page.locator("#progress-linkedin")).to_contain_text("1 of 3 done")
+    assert page.url == url  # swapped in place, not a page load
+    assert len(posts) == 1
+    expect(page.locator("#toggle-item-linkedin-research-use")).to_have_text(
+        "Undo: the research setting is not done"
+    )
+
+
+def test_when_htmx_cannot_be_fetched_a_tick_is_a_plain_form_post(site, page):
+    page.route("**/htmx-2.min.*", lambda route: route.abort())
+    page.goto(f"{site}/guides/linkedin/?region=eu")
+    page.get_by_role("button", name="Mark the research setting as done").click()
+    page.wait_for_url(re.compile(r"/guides/linkedin/\?region=eu#item-linkedin-research-use$"))
+    expect(page.locator("#item-linkedin-research-use")).to_contain_text("Done on")
