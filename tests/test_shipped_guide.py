@@ -88,7 +88,7 @@ def test_translations_quote_our_own_buttons_exactly(shipped):
     english = "I sent it, waiting for an answer"
     steps = [s for s in shipped.steps.all() if f'"{english}"' in s.body_md]
     assert steps
-    for language, (opening, closing) in {"fr": ("« ", " »"), "de": ("„", "“")}.items():
+    for language, (opening, closing) in {"fr": ("«\u00a0", "\u00a0»"), "de": ("„", "“")}.items():
         with override(language):
             label = gettext(english)
         assert label != english
@@ -179,12 +179,19 @@ def test_a_new_release_is_published_as_a_new_version_with_its_summary_and_rechec
     v2 = GuideVersion.objects.published().get()
     release = yaml.safe_load((content_dir / "linkedin" / "release.yaml").read_text())
     assert (v2.number, v2.change_summary) == (2, release["summary"]["en"])
-    assert v2.recheck_controls == ["objection-form"] and v2.from_shipped_files
+    assert v2.recheck_controls == release["recheck"] and v2.from_shipped_files
     changes = client.get("/de/guides/linkedin/changes/").content.decode()
     assert escape(release["summary"]["de"]) in changes
     # Starting again changes nothing.
     assert "is up to date (v2)" in install()
     assert GuideVersion.objects.count() == 2
+
+
+def test_a_release_names_the_controls_visitors_must_check_again(content_dir):
+    ship_current(content_dir, {"summary": {"en": "The form moved."}, "recheck": ["objection-form"]})
+    install()
+    v2 = GuideVersion.objects.published().get()
+    assert (v2.change_summary, v2.recheck_controls) == ("The form moved.", ["objection-form"])
 
 
 def test_a_release_waits_as_a_draft_when_editors_published_their_own_version(content_dir):
