@@ -1,7 +1,7 @@
 """Requests/s of each kind of page and of ticks, next to the ceilings measured in the same run.
 
-Serves the site with gunicorn as in production (bin/start, SQLite, 2 sync workers by default),
-puts the guide page's HTML into the collected static files so that the same server (whitenoise)
+Serves the site with gunicorn as in production (bin/start, SQLite, 2 asyncio workers by
+default), puts the guide page's HTML into the collected static files so that the same server (whitenoise)
 serves it as a file, and drives everything with wrk, a load generator in C that is not the
 bottleneck (a Python client was: it drew half the static rate wrk draws). Each run measures,
 one after the other, a few seconds each:
