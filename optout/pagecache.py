@@ -27,7 +27,7 @@ import zlib
 
 import brotli
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
@@ -35,6 +35,8 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 
 from optout import clock
 from optout.checklists.parts import visitor_parts
+from optout.feedback import stamp
+from optout.feedback.stamp import feedback_stamp
 from optout.guides.caching import published_stamp
 from optout.guides.regions import Region
 from optout.i18n import from_this_site, preferred_language
@@ -86,7 +88,7 @@ def shared_page(request: HttpRequest) -> tuple[str, str, str | None, str | None]
 
 
 def page_key(request: HttpRequest, slug: str | None, region: str | None) -> str:
-    feedback = cache.get(f"feedback-stamp:{slug}", 0) if slug else 0
+    feedback = feedback_stamp(slug) if slug else 0
     return (
         f"page:{request.get_host()}:{request.path_info}:{region or '-'}:"
         f"{published_stamp()}:{feedback}:{clock.today()}"
@@ -117,6 +119,7 @@ def cached(key: str) -> dict | None:
 def forget_local() -> None:
     """Drop this process's copies (tests clear the shared cache between tests)."""
     _local.clear()
+    stamp.forget_local()
 
 
 def store(key: str, response: HttpResponse) -> dict:
