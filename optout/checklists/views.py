@@ -97,6 +97,7 @@ def toggle(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         with transaction.atomic():
             if created:
                 checklist = Checklist.objects.create()
+                checklist.ticks = {}
                 request._checklist = checklist
             checklist.set_state(section.control_id, state, version.number)
 
