@@ -1,5 +1,7 @@
 """Where one kind of request spends its time: N requests in-process through the WSGI app, under
 cProfile, on a throw-away SQLite database with the shipped guide. No server, no network.
+It prints the SQL queries of one request and the CPU time per request without the profiler,
+then the profile.
 
     .venv/bin/python bench/profile_request.py /guides/linkedin/ [--requests 2000]
         [--cookie] [--post state=done] [--htmx] [--sort tottime] [--top 25]
@@ -86,6 +88,19 @@ def main() -> int:
     print(f"{method} {args.path}: {status}, {len(content)} bytes")
     for _ in range(50):  # warm caches
         request(args.path, method, body, **headers)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        request(args.path, method, body, **headers)
+    print(f"{len(queries)} queries a request:")
+    for query in queries:
+        print(f"  {query['sql'][:150]}")
+    cpu = time.process_time()
+    for _ in range(args.requests):
+        request(args.path, method, body, **headers)
+    cpu = time.process_time() - cpu
+    print(f"{args.requests} requests, {cpu / args.requests * 1e3:.2f} ms of CPU each")
     started = time.perf_counter()
     profile = cProfile.Profile()
     profile.enable()

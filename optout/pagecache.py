@@ -27,7 +27,7 @@ import zlib
 
 import brotli
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
@@ -35,7 +35,9 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 
 from optout import clock
 from optout.checklists.parts import visitor_parts
-from optout.guides.caching import published_stamp
+from optout.feedback import stamp
+from optout.feedback.stamp import feedback_stamp
+from optout.guides.caching import published, published_stamp
 from optout.guides.regions import Region
 from optout.i18n import from_this_site, preferred_language
 
@@ -85,11 +87,12 @@ def shared_page(request: HttpRequest) -> tuple[str, str, str | None, str | None]
     return page, match[1] or settings.LANGUAGE_CODE, slug, region
 
 
-def page_key(request: HttpRequest, slug: str | None, region: str | None) -> str:
-    feedback = cache.get(f"feedback-stamp:{slug}", 0) if slug else 0
+def page_key(request: HttpRequest, slug: str | None, region: str | None, now: dict) -> str:
+    """The cache key of a shared page, given what is published `now` (`published()`)."""
+    feedback = feedback_stamp(slug) if slug else 0
     return (
         f"page:{request.get_host()}:{request.path_info}:{region or '-'}:"
-        f"{published_stamp()}:{feedback}:{clock.today()}"
+        f"{published_stamp(now)}:{feedback}:{clock.today()}"
     )
 
 
@@ -117,6 +120,8 @@ def cached(key: str) -> dict | None:
 def forget_local() -> None:
     """Drop this process's copies (tests clear the shared cache between tests)."""
     _local.clear()
+    _parts.clear()
+    stamp.forget_local()
 
 
 def store(key: str, response: HttpResponse) -> dict:
@@ -174,6 +179,21 @@ def gzip_joined(pieces: list[tuple[bytes, bytes]]) -> bytes:
     return _GZIP_HEADER + body + _LAST_BLOCK + struct.pack("<II", crc, size & 0xFFFFFFFF)
 
 
+# {a visitor's part: (its bytes, deflated)}: parts are rendered from a few combinations of state
+# and day (optout.checklists.parts), so most are compressed once per process, not per request.
+_parts: dict[str, tuple[bytes, bytes]] = {}
+
+
+def part_piece(html: str) -> tuple[bytes, bytes]:
+    piece = _parts.get(html)
+    if piece is None:
+        if len(_parts) >= 4096:
+            _parts.clear()
+        raw = html.encode()
+        piece = _parts[html] = (raw, deflated(raw))
+    return piece
+
+
 def spliced(request: HttpRequest, entry: dict, parts: dict[str, str]) -> HttpResponse | None:
     """The shared page with the visitor's parts in its slots (None if a slot has no part):
     gzip for any client that takes it (Brotli cannot be joined like this), private."""
@@ -182,8 +202,7 @@ def spliced(request: HttpRequest, entry: dict, parts: dict[str, str]) -> HttpRes
         if i % 2 == 0:
             pieces.append(piece)
         elif piece in parts:
-            html = parts[piece].encode()
-            pieces.append((html, deflated(html)))
+            pieces.append(part_piece(parts[piece]))
         else:
             return None
     if encoding(request) == "identity":
@@ -237,7 +256,8 @@ class SharedPageMiddleware:
         if shared is None:
             return self.get_response(request)
         page, language, slug, region = shared
-        key = page_key(request, slug, region)
+        now = published()
+        key = page_key(request, slug, region, now)
         entry = cached(key)
         # Only the guide page has visitor-specific parts (a checklist page with a cookie is not
         # shared at all, see shared_page()).
@@ -257,7 +277,8 @@ class SharedPageMiddleware:
             # Before the language middleware: the parts are rendered in the page's language.
             translation.activate(language)
             request.LANGUAGE_CODE = language
-            parts = visitor_parts(request, slug, region)
+            current = now.get(slug)
+            parts = visitor_parts(request, slug, region, current[:3]) if current else None
             response = spliced(request, entry, parts) if parts is not None else None
             if response is not None:
                 return response

@@ -17,7 +17,7 @@ import ipaddress
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpRequest
 
 type Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -87,14 +87,22 @@ def _window_key(request: HttpRequest, scope: str, window: int) -> tuple[str, int
     return f"rl:{scope}:{client_key(request)}:{start}", start, now
 
 
-def hit(request: HttpRequest, scope: str, limit: int, window: int) -> tuple[bool, int]:
-    """Count one request. Returns (allowed, seconds until the window ends)."""
+def hit(
+    request: HttpRequest, scope: str, limit: int, window: int, *, shared: bool = True
+) -> tuple[bool, int]:
+    """Count one request. Returns (allowed, seconds until the window ends).
+
+    Counted in the shared cache, so every worker of every app server counts together (in the
+    database without Redis: a locked write per count). With `shared=False` only in this
+    process's memory: for requests that are cheap to let through but worth bounding per worker.
+    """
+    counts = cache if shared else caches["local"]
     key, start, now = _window_key(request, scope, window)
-    cache.add(key, 0, timeout=window + 5)
+    counts.add(key, 0, timeout=window + 5)
     try:
-        count = cache.incr(key)
+        count = counts.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 5)
+        counts.set(key, 1, timeout=window + 5)
         count = 1
     return count <= limit, start + window - now
 

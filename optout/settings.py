@@ -219,6 +219,8 @@ CACHES["pages"] = (
     if "redis" in CACHES["default"]["BACKEND"]
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
 )
+# This process's own counts (optout.ratelimit with shared=False): ticks on an existing checklist.
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"}
 
 AUTHENTICATION_BACKENDS = [
     "optout.security.LoginBackend",
@@ -335,7 +337,8 @@ WATCH_SKIP_PREFIXES = envlist(
 # Visitors' checklists.
 CHECKLIST_RETENTION_DAYS = envint("CHECKLIST_RETENTION_DAYS", 400)
 CHECKLIST_COOKIE_NAME = "__Host-checklist" if HTTPS else "checklist"
-# Resume-code lookups per client and hour; checklist writes per client and minute.
+# Resume-code lookups per client and hour; checklist writes per client and minute (new
+# checklists counted across every worker and server, ticks on an existing one per worker).
 RESUME_LOOKUPS_PER_HOUR = envint("RESUME_LOOKUPS_PER_HOUR", 10)
 CHECKLIST_WRITES_PER_MINUTE = envint("CHECKLIST_WRITES_PER_MINUTE", 60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.test import Client
 
 from optout import clock
@@ -225,3 +226,29 @@ def test_checklist_writes_are_rate_limited(client, published, settings):
     assert response.status_code == 429
     assert "Please wait a moment" in response.content.decode()
     assert Item.objects.count() == 1
+
+
+def test_new_checklists_are_limited_across_workers_and_ticks_write_no_shared_counter(
+    published, settings
+):
+    settings.CHECKLIST_WRITES_PER_MINUTE = 3
+    # A client that drops its cookie makes a new checklist with every tick: that is counted in
+    # the shared cache, so another worker (here: this one with its own counts forgotten) knows.
+    dropper = Client()
+    statuses = []
+    for _ in range(4):
+        caches["local"].clear()
+        dropper.cookies.clear()
+        statuses.append(tick(dropper).status_code)
+    assert statuses == [302, 302, 302, 429]
+    assert Checklist.objects.count() == 3
+
+    # A visitor ticking their own checklist is counted by the worker only: no shared write.
+    visitor = Client(REMOTE_ADDR="198.51.100.40")
+    assert tick(visitor).status_code == 302  # creates the checklist: counted once, shared
+    shared = dict(caches["default"]._cache)
+    for state in ("waiting", "todo"):
+        response = tick(visitor, "/checklist/linkedin/objection-form/", state=state)
+        assert response.status_code == 302
+    assert dict(caches["default"]._cache) == shared
+    assert tick(visitor).status_code == 429  # the fourth tick in the minute, in this worker

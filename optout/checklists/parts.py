@@ -79,11 +79,14 @@ def items_for(
     return checklist_items(checklist, version, sections, region, clock.today())
 
 
-def visitor_parts(request: HttpRequest, slug: str, region: str | None) -> dict[str, str] | None:
+def visitor_parts(
+    request: HttpRequest, slug: str, region: str | None, current: tuple
+) -> dict[str, str] | None:
     """{slot name: HTML} of the current guide page for the visitor's checklist, or None when the
-    visitor has none (an expired or forged cookie) or the guide has no published version."""
+    visitor has none (an expired or forged cookie). `current` is the guide's published version
+    as (pk, number, published at), just read with `caching.published()`."""
     checklist = get_checklist(request)
-    version = caching.published_version(slug)
+    version = caching.published_version(slug, current)
     if checklist is None or version is None:
         return None
     items = items_for(checklist, version, version.section_list, region)

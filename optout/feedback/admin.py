@@ -7,7 +7,7 @@ from django.urls import path
 from django.utils import timezone
 
 from optout import clock
-from optout.feedback.views import bump_feedback
+from optout.feedback.stamp import bump_feedback
 from optout.guides.models import GuideVersion
 
 from .forms import DismissForm

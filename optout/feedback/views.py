@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -13,16 +12,7 @@ from optout.origin import same_origin_post
 
 from .forms import ReportForm
 from .models import MismatchReport
-
-
-def bump_feedback(slug: str) -> None:
-    """Cached guide pages include the report hints; a new report or check renews them."""
-    key = f"feedback-stamp:{slug}"
-    cache.add(key, 0, None)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, None)
+from .stamp import bump_feedback
 
 
 @same_origin_post

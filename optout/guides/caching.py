@@ -17,7 +17,7 @@ from .translation import localize
 # run when a parameter meets a column that a partial index filters on (one published version
 # per guide), and that cost five times the query itself.
 _PUBLISHED = (
-    f"SELECT v.id, v.number, v.published_at, g.last_checked_on "  # noqa: S608
+    f"SELECT g.slug, v.id, v.number, v.published_at, g.last_checked_on "  # noqa: S608
     f"FROM {GuideVersion._meta.db_table} v JOIN {Guide._meta.db_table} g ON v.guide_id = g.id "
     f"WHERE v.status = '{GuideVersion.Status.PUBLISHED.value}' ORDER BY v.guide_id"
 )
@@ -42,14 +42,16 @@ def current_version(slug: str) -> tuple[int, int, datetime.datetime] | None:
 _published: dict[tuple, GuideVersion] = {}
 
 
-def published_version(slug: str) -> GuideVersion | None:
+def published_version(slug: str, current: tuple | None = None) -> GuideVersion | None:
     """The guide's published version with its content, localized into the active language, its
     sections in order (`section_list`, with their steps and rules) and by control key
     (`section_by_key`): built once per version, language and process, and found again with the
-    one small query that also keys the page cache. Published versions never change, so a new
+    one small query that also keys the page cache (or from `current`, the (pk, number, published
+    at) the caller has just read with `published()`). Published versions never change, so a new
     publish simply makes a new key. Shared by every request of the process: read it, never
     change it."""
-    current = current_version(slug)
+    if current is None:
+        current = current_version(slug)
     if current is None:
         return None
     # With the time of publishing: a database restored from a backup may reuse a number.
@@ -67,12 +69,19 @@ def published_version(slug: str) -> GuideVersion | None:
     return version
 
 
-def published_stamp() -> str:
-    """What is published, in a few bytes: changes with every publish and every recorded check
-    of any guide. Asked on every request for a shared page (one small query)."""
+def published() -> dict[str, tuple[int, int, datetime.datetime, datetime.date | None]]:
+    """{guide slug: (version pk, number, when it was published, the guide's last check)} of every
+    published version. Asked on every request for a shared page (one small query)."""
     with connection.cursor() as cursor:
         cursor.execute(_PUBLISHED)
-        return ";".join(
-            f"{pk}.{number}.{published:%Y%m%d%H%M%S%f}.{checked}"
-            for pk, number, published, checked in cursor.fetchall()
-        )
+        return {slug: tuple(rest) for slug, *rest in cursor.fetchall()}
+
+
+def published_stamp(now: dict | None = None) -> str:
+    """What is published (`now`, from `published()`, or asked now), in a few bytes: changes with
+    every publish and every recorded check of any guide."""
+    now = published() if now is None else now
+    return ";".join(
+        f"{pk}.{number}.{published:%Y%m%d%H%M%S%f}.{checked}"
+        for pk, number, published, checked in now.values()
+    )
