@@ -42,7 +42,7 @@ class ChecklistQuerySet(models.QuerySet):
         days = settings.CHECKLIST_RETENTION_DAYS if days is None else days
         return self.filter(last_seen_on__lt=timezone.localdate() - datetime.timedelta(days=days))
 
-    def delete_in_batches(self, batch_size: int = 1000):
+    def delete_in_batches(self, batch_size: int = 200):
         """Delete these checklists and their items a batch at a time, each batch in its own short
         transaction, and let other writers in between batches (pausing as long as the batch
         took): visitors' ticks never wait long for the write lock, and memory stays flat however

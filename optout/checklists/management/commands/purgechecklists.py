@@ -12,8 +12,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch-size",
             type=int,
-            default=1000,
-            help="Checklists deleted per transaction (default 1000).",
+            default=200,
+            help="Checklists deleted per transaction (default 200).",
         )
 
     def handle(self, days: int, batch_size: int, **options):
