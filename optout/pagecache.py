@@ -36,7 +36,6 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from optout import clock
 from optout.checklists.parts import visitor_parts
 from optout.feedback import stamp
-from optout.feedback.stamp import feedback_stamp
 from optout.guides.caching import published, published_stamp
 from optout.guides.regions import Region
 from optout.i18n import from_this_site, preferred_language
@@ -89,7 +88,7 @@ def shared_page(request: HttpRequest) -> tuple[str, str, str | None, str | None]
 
 def page_key(request: HttpRequest, slug: str | None, region: str | None, now: dict) -> str:
     """The cache key of a shared page, given what is published `now` (`published()`)."""
-    feedback = feedback_stamp(slug) if slug else 0
+    feedback = stamp.feedback_stamp(slug) if slug else 0
     return (
         f"page:{request.get_host()}:{request.path_info}:{region or '-'}:"
         f"{published_stamp(now)}:{feedback}:{clock.today()}"
