@@ -51,10 +51,8 @@ class ChecklistQuerySet(models.QuerySet):
 
         Between batches it pauses as long as the batch held the lock, and at least PAUSE: on
         SQLite a tick waiting for the lock does not queue but tries again after 1, 2, 5, 10 ...
-        and at most 100 ms, so a shorter pause can fall between two tries. With pauses only as
-        long as the batch, ticks during a purge of 1,000,000 took 21 ms at the median and up to
-        0.19 s; with PAUSE, 9 ms and up to 0.11 s, and the purge took three times as long
-        (bench/purge.py; README, "Measured here").
+        and at most 100 ms, so a shorter pause can fall between two tries. The purge takes
+        longer; ticks wait less (bench/purge.py; figures in README, "Measured here").
         Yields (checklists deleted, seconds the batch held the database) per batch."""
         while True:
             with transaction.atomic(using=self.db):
