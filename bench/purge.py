@@ -6,9 +6,10 @@ idle checklists (default 1,000,000), each with one ticked item, then runs
 tick's latency is its own work plus any wait for the database, not a queue of other ticks) keep
 ticking through the server. Prints how long the purge took, its longest batch, its peak memory
 (maximum resident set size), and the ticks' latency during the purge next to the latency before
-it (after a second of warm-up: a worker's first requests build its caches). Exit 1 if a tick
-failed, a tick took longer than --max-wait-ms (default 200) or the purge used more than --max-mb
-(default 150).
+it (after a second of warm-up: a worker's first requests build its caches), and how long the
+disk took to sync 4 KB meanwhile: SQLite syncs when it checkpoints its WAL or starts it again,
+and a tick that does so waits at least that long. Exit 1 if a tick failed, a tick took longer
+than --max-wait-ms (default 200) or the purge used more than --max-mb (default 150).
 
     .venv/bin/python bench/purge.py [--checklists 1000000] [--visitors 2] [--batch-size 200]
 """
@@ -71,6 +72,28 @@ class Ticker(threading.Thread):
             i += 1
 
 
+class DiskProbe(threading.Thread):
+    """Writes and fsyncs 4 KB next to the database every 0.1 s: how long the disk alone makes a
+    sync wait. A tick whose commit checkpoints the WAL or starts it again syncs too."""
+
+    def __init__(self, folder: str):
+        super().__init__(daemon=True)
+        self.path = Path(folder) / "disk-probe"
+        self.samples: list[tuple[float, float]] = []
+        self.stop = threading.Event()
+
+    def run(self):
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            while not self.stop.wait(0.1):
+                started = time.monotonic()
+                os.pwrite(fd, os.urandom(4096), 0)
+                os.fsync(fd)
+                self.samples.append((started, time.monotonic() - started))
+        finally:
+            os.close(fd)
+
+
 def fill(database: Path, count: int, days_ago: int) -> None:
     """`count` checklists last used `days_ago` days ago, each with the AI-training item."""
     day = (datetime.date.today() - datetime.timedelta(days=days_ago)).isoformat()
@@ -96,13 +119,13 @@ def fill(database: Path, count: int, days_ago: int) -> None:
     db.close()
 
 
-def summary(latencies: list[float]) -> str:
+def summary(latencies: list[float], what: str = "ticks") -> str:
     if not latencies:
-        return "no ticks"
+        return f"no {what}"
     ms = sorted(x * 1000 for x in latencies)
     p99 = statistics.quantiles(ms, n=100)[98] if len(ms) > 1 else ms[0]
     return (
-        f"{len(ms)} ticks, p50 {statistics.median(ms):.0f} ms, p99 {p99:.0f} ms, "
+        f"{len(ms)} {what}, p50 {statistics.median(ms):.0f} ms, p99 {p99:.0f} ms, "
         f"max {ms[-1]:.0f} ms"
     )
 
@@ -125,6 +148,8 @@ def main() -> int:
         fill(Path(server.data) / "optout.sqlite3", args.checklists, days_ago=800)
         print(f"filled {args.checklists} idle checklists in {time.monotonic() - started:.0f} s")
         tickers = [Ticker(server.port) for _ in range(args.visitors)]
+        probe = DiskProbe(server.data)
+        probe.start()
         for ticker in tickers:
             ticker.start()
         time.sleep(1)  # the workers' first requests build their caches: not counted
@@ -139,7 +164,7 @@ def main() -> int:
         _pid, status, usage = os.wait4(process.pid, 0)
         purge_ended = time.monotonic()
         output = process.stdout.read().decode().strip()
-        for ticker in tickers:
+        for ticker in [*tickers, probe]:
             ticker.stop.set()
         for ticker in tickers:
             ticker.join(timeout=60)
@@ -157,6 +182,8 @@ def main() -> int:
     print(f"ticks before    {summary(before)} ({slow_before} over {args.max_wait_ms:g} ms)")
     slow = sum(took * 1000 > args.max_wait_ms for took in during)
     print(f"ticks during    {summary(during)} (limit {args.max_wait_ms:g} ms; {slow} over it)")
+    syncs = [took for when, took in probe.samples if purge_started <= when < purge_ended]
+    print(f"disk during     {summary(syncs, 'fsyncs of 4 KB')} (the disk alone)")
     print(f"tick errors     {len(errors)}{' ' + str(sorted(set(errors))[:5]) if errors else ''}")
     print(f"load average    {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (2 cores)")
     too_slow = max(during, default=0) * 1000 > args.max_wait_ms
