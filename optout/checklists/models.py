@@ -10,12 +10,13 @@ import hashlib
 import secrets
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -49,22 +50,48 @@ class ChecklistQuerySet(models.QuerySet):
         transaction: memory stays flat however many there are, and visitors' ticks never wait
         long for the write lock. (`delete()` would load every row and hold the lock to the end.)
 
-        Between batches it pauses as long as the batch held the lock, and at least PAUSE: on
-        SQLite a tick waiting for the lock does not queue but tries again after 1, 2, 5, 10 ...
-        and at most 100 ms, so a shorter pause can fall between two tries. The purge takes
-        longer; ticks wait less (bench/purge.py; figures in README, "Measured here").
-        Yields (checklists deleted, seconds the batch held the database) per batch."""
-        while True:
-            with transaction.atomic(using=self.db):
-                started = time.monotonic()  # BEGIN IMMEDIATE on SQLite: the lock is ours
-                ids = list(self.values_list("pk", flat=True)[:batch_size])
-                if not ids:
-                    return
-                # `self` again: a checklist used since the batch was chosen is no longer idle.
-                _total, per_model = self.filter(pk__in=ids).delete()
-            held = time.monotonic() - started  # the commit included
-            yield per_model.get(self.model._meta.label, 0), held
-            time.sleep(max(held, self.PAUSE))
+        Between batches it pauses as long as the batch took, and at least PAUSE: on SQLite a
+        tick waiting for the lock does not queue but tries again after 1, 2, 5, 10 ... and at
+        most 100 ms, so a shorter pause can fall between two tries. On SQLite it also copies its
+        own writes into the database (_checkpoints_first). The purge takes longer; ticks wait
+        less (bench/purge.py; figures in README, "Measured here").
+        Yields (checklists deleted, seconds the batch took) per batch: from taking the write lock
+        to the end of the commit, a checkpoint included when one was due (SQLite runs it right
+        after the commit, once it has let go of the lock)."""
+        with _checkpoints_first(self.db):
+            while True:
+                with transaction.atomic(using=self.db):
+                    started = time.monotonic()  # BEGIN IMMEDIATE on SQLite: the lock is ours
+                    ids = list(self.values_list("pk", flat=True)[:batch_size])
+                    if not ids:
+                        return
+                    # `self` again: a checklist used since the batch was chosen is no longer idle.
+                    _total, per_model = self.filter(pk__in=ids).delete()
+                took = time.monotonic() - started  # the commit (and any checkpoint) included
+                yield per_model.get(self.model._meta.label, 0), took
+                time.sleep(max(took, self.PAUSE))
+
+
+@contextmanager
+def _checkpoints_first(using: str):
+    """On SQLite, let this connection checkpoint the WAL at half the pages the site's
+    connections wait for (settings, wal_autocheckpoint). A long run of writes then copies its
+    own pages into the database, and no visitor's tick does it for them: with the site's limit,
+    a tick that happened to cross it waited for a checkpoint of a purge's pages and its fsyncs
+    (bench/purge.py)."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        pages = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {pages // 2 if pages > 1 else pages}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {pages}")
 
 
 class Checklist(models.Model):

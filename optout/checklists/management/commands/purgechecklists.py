@@ -24,4 +24,6 @@ class Command(BaseCommand):
             count, longest = count + deleted, max(longest, seconds)
         self.stdout.write(f"Deleted {count} checklist(s) not used for over {days} days.")
         if options["verbosity"] > 1:
-            self.stdout.write(f"The longest batch held the database for {longest * 1000:.0f} ms.")
+            self.stdout.write(
+                f"The longest batch took {longest * 1000:.0f} ms (its commit and any checkpoint)."
+            )
