@@ -184,7 +184,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # round makes a request wait for the disk: the one whose commit crosses the limit does the
     # copy and two fsyncs, and the next writer syncs the new WAL's header while it holds the write
     # lock. A checkpoint copies each page once however often it was written, and ticks rewrite
-    # the same few pages, so rarer rounds cost nothing but disk: a WAL of up to 32 MB.
+    # the same few pages, so rarer rounds cost nothing but disk: a WAL of about 33 MB.
     # purgechecklists checkpoints its own writes at half that (ChecklistQuerySet).
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
