@@ -79,18 +79,18 @@ def _checkpoints_first(using: str):
     own pages into the database, and no visitor's tick does it for them: with the site's limit,
     a tick that happened to cross it waited for a checkpoint of a purge's pages and its fsyncs
     (bench/purge.py)."""
-    connection = connections[using]
-    if connection.vendor != "sqlite":
+    database = connections[using]  # not `connection`: that is the module's default connection
+    if database.vendor != "sqlite":
         yield
         return
-    with connection.cursor() as cursor:
+    with database.cursor() as cursor:
         cursor.execute("PRAGMA wal_autocheckpoint")
         pages = int(cursor.fetchone()[0])
         cursor.execute(f"PRAGMA wal_autocheckpoint = {pages // 2 if pages > 1 else pages}")
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
+        with database.cursor() as cursor:
             cursor.execute(f"PRAGMA wal_autocheckpoint = {pages}")
 
 
