@@ -1,6 +1,7 @@
 """Keeping the guide true: visitors' mismatch reports, step checks, watched sources, the queue."""
 
 import datetime
+import importlib
 import http.server
 import threading
 
@@ -12,7 +13,6 @@ from django.utils import timezone
 from optout.feedback.models import MismatchReport, StepCheck, WatchedSource
 from optout.feedback.queue import attention
 from optout.feedback.watch import USER_AGENT, check
-from optout.guides.content import create_draft, read_folder
 from tests.helpers import SAME_SITE
 
 URL = "/guides/linkedin/report/"
@@ -144,10 +144,86 @@ def test_the_queue_puts_the_most_reported_step_first_and_closes_entries(
     client.post(entries[2].dismiss_url, {"reason": "Moved to the archive, still true"})
     assert not any(e.title.startswith("Source") for e in attention(timezone.localdate()))
 
-    create_draft(read_folder(guide_folder)).publish(
-        "Fixed step 2"
-    )  # a newer version closes reports
+    fix = published.copy_as_draft()
+    fix.steps.filter(order=2).update(title="Switch the AI data toggle Off")
+    fix.publish("Fixed step 2")  # a version that changes the step closes its reports
     assert not any(e.title.startswith("Step") for e in attention(timezone.localdate()))
+
+
+def edit_step(version, order, **changes):
+    """A draft from `version` with one step changed and published; returns the new version."""
+    draft = version.copy_as_draft()
+    step = draft.steps.get(order=order)
+    for field, value in changes.items():
+        setattr(step, field, value)
+    step.save()
+    draft.publish(f"Changed step {order}")
+    return draft
+
+
+def test_reports_outlive_a_publish_that_does_not_change_their_step(client, published, erin):
+    for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
+        report(Client(REMOTE_ADDR=address), step=2, text="The toggle is called AI data now")
+    hint = "Some readers say this screen has changed"
+    assert hint in client.get("/guides/linkedin/").content.decode()
+
+    newer = edit_step(published, 1, title="Open Settings & Privacy from your photo")
+    assert newer.number == 2
+    assert MismatchReport.objects.open().count() == 3
+    assert {r.status for r in MismatchReport.objects.all()} == {"Open"}
+    # The page visitors see now still carries the hint, under the same step.
+    assert hint in client.get("/guides/linkedin/").content.decode()
+    [entry] = [e for e in attention(timezone.localdate()) if e.title.startswith("Step")]
+    assert entry.title == 'Step 2, "Switch the toggle Off": 3 mismatch reports'
+
+    fixed = edit_step(newer, 2, body_md="Switch **Data for Generative AI Improvement** Off.")
+    assert MismatchReport.objects.open().count() == 0
+    assert {r.status for r in MismatchReport.objects.all()} == {f"Fixed in version {fixed.number}"}
+    assert hint not in client.get("/guides/linkedin/").content.decode()
+    assert not [e for e in attention(timezone.localdate()) if e.title.startswith("Step")]
+
+    client.force_login(erin)
+    listing = client.get("/admin/feedback/mismatchreport/").content.decode()
+    assert f"Fixed in version {fixed.number}" in listing
+
+
+def test_a_report_about_a_step_a_version_removes_is_fixed_by_it(published):
+    report(Client(), step=2, text="Gone")
+    draft = published.copy_as_draft()
+    draft.steps.get(order=2).delete()
+    draft.publish("Step 2 is no longer needed")
+    assert MismatchReport.objects.get().status == f"Fixed in version {draft.number}"
+
+
+def test_the_dismiss_form_shows_the_reports_it_closes(client, published, erin):
+    report(Client(REMOTE_ADDR="10.0.0.1"), step=2, surface="ios", text="It says AI data")
+    report(Client(REMOTE_ADDR="10.0.0.2"), step=2, text="")
+    [entry] = [e for e in attention(timezone.localdate()) if e.title.startswith("Step")]
+    client.force_login(erin)
+    page = client.get(entry.dismiss_url).content.decode()
+    assert "2 open reports" in page
+    assert "It says AI data" in page and "iPhone" in page and "(no description)" in page
+    response = client.post(entry.dismiss_url, {"reason": "Checked: still true"}, follow=True)
+    assert "Dismissed 2 reports about the step" in response.content.decode()
+    assert {r.status for r in MismatchReport.objects.all()} == {"Dismissed: Checked: still true"}
+
+
+def test_the_migration_reopens_reports_whose_step_did_not_change(published):
+    """Before, a report closed when any newer version was published; the data migration names
+    each report's step and keeps it open unless a later version changed that step."""
+    from django.apps import apps
+
+    migration = importlib.import_module("optout.feedback.migrations.0003_reports_follow_their_step")
+    report(Client(REMOTE_ADDR="10.0.0.1"), step=1, text="Still the same")
+    report(Client(REMOTE_ADDR="10.0.0.2"), step=2, text="Changed since")
+    newer = edit_step(published, 2, title="Switch the toggle to Off")
+    MismatchReport.objects.update(step_slug="", fixed_in=None)  # as the old code stored them
+
+    migration.follow_steps(apps, None)
+
+    first, second = MismatchReport.objects.order_by("step_order")
+    assert (first.step_slug, first.status) == ("step", "Open")
+    assert (second.step_slug, second.status) == ("step-2", f"Fixed in version {newer.number}")
 
 
 def test_editors_record_step_checks_in_the_admin_with_clear_errors(client, published, erin):

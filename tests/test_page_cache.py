@@ -86,7 +86,7 @@ def test_dismissing_reports_in_the_admin_removes_the_hint_at_once(
         assert response.status_code == 200
     assert HINT in cached()
     client.force_login(erin)
-    url = reverse("admin:feedback_dismiss_reports", args=[published.pk, 2])
+    url = reverse("admin:feedback_dismiss_reports", args=[published.guide_id, "step-2"])
     assert client.post(url, {"reason": "Same menu on every surface"}).status_code == 302
     assert HINT not in fresh()
 

@@ -184,7 +184,7 @@ ALLOWED_FIELDS = {
     # Visitors' reports: the step, the surface, the region picked and their words; then editors.
     "feedback.mismatchreport": {
         "id", "version", "step_order", "step_title", "surface", "region", "text", "created_at",
-        "dismissed_at", "dismissed_by", "dismiss_reason",
+        "dismissed_at", "dismissed_by", "dismiss_reason", "step_slug", "fixed_in",
     },
     # Editors and published content.
     "feedback.stepcheck": {"id", "version", "step_order", "surface", "checked_on", "checked_by"},

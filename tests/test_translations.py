@@ -95,10 +95,12 @@ def test_export_writes_one_file_per_step_and_language_and_round_trips(french, tm
     call_command("exportguide", "linkedin", str(tmp_path / "out"))
     out = tmp_path / "out"
     assert (out / "guide.fr.yaml").is_file()
-    text = (out / "steps" / "02-step.fr.md").read_text()
+    # The folder names every step "step"; names are unique within a version, so the
+    # second step is exported as "step-2".
+    text = (out / "steps" / "02-step-2.fr.md").read_text()
     assert text.startswith('---\ntitle: "Désactivez le bouton"\nenglish:\n  title: "Switch the')
     assert text.endswith("---\nMettez-le sur Off.\n")
-    assert sorted(p.name for p in (out / "steps").glob("*.fr.md")) == ["02-step.fr.md"]
+    assert sorted(p.name for p in (out / "steps").glob("*.fr.md")) == ["02-step-2.fr.md"]
     output = io.StringIO()
     call_command("importguide", str(out), stdout=output)
     assert "Translations into fr: 5 pieces, 0 outdated" in output.getvalue()

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from optout import clock
 from optout.feedback.stamp import bump_feedback
-from optout.guides.models import GuideVersion
+from optout.guides.models import Guide, GuideVersion
 
 from .forms import DismissForm
 from .models import MismatchReport, StepCheck, WatchedSource
@@ -22,8 +22,14 @@ def _bump_after_delete(queryset) -> None:
         bump_feedback(slug)
 
 
-def _dismiss_page(admin_site, request, title, form, what):
-    context = {**admin_site.each_context(request), "title": title, "form": form, "what": what}
+def _dismiss_page(admin_site, request, title, form, what, reports=()):
+    context = {
+        **admin_site.each_context(request),
+        "title": title,
+        "form": form,
+        "what": what,
+        "reports": reports,
+    }
     return TemplateResponse(
         request, "admin/feedback/dismiss.html", context, status=400 if form.errors else 200
     )
@@ -39,11 +45,15 @@ class MismatchReportAdmin(admin.ModelAdmin):
         "surface",
         "region",
         "text",
-        "dismissed_at",
+        "status",
     ]
     list_filter = ["surface", "region", ("dismissed_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["version__guide"]
-    readonly_fields = [f.name for f in MismatchReport._meta.fields]
+    list_select_related = ["version__guide", "fixed_in"]
+    readonly_fields = [f.name for f in MismatchReport._meta.fields] + ["status"]
+
+    @admin.display(description="status")
+    def status(self, obj):
+        return obj.status
 
     def has_add_permission(self, request):
         return False
@@ -59,18 +69,18 @@ class MismatchReportAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path(
-                "dismiss/<int:version_pk>/<int:step>/",
+                "dismiss/<int:guide_pk>/<slug:step>/",
                 view(self.dismiss_view),
                 name="feedback_dismiss_reports",
             ),
             *super().get_urls(),
         ]
 
-    def dismiss_view(self, request, version_pk: int, step: int):
+    def dismiss_view(self, request, guide_pk: int, step: str):
         if not request.user.has_perm("feedback.change_mismatchreport"):
             raise PermissionDenied
-        version = get_object_or_404(GuideVersion, pk=version_pk)
-        reports = MismatchReport.objects.open().filter(version=version, step_order=step)
+        guide = get_object_or_404(Guide, pk=guide_pk)
+        reports = MismatchReport.objects.open().about(guide.pk, step)
         form = DismissForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             count = reports.update(
@@ -78,15 +88,19 @@ class MismatchReportAdmin(admin.ModelAdmin):
                 dismissed_by=request.user,
                 dismiss_reason=form.cleaned_data["reason"],
             )
-            bump_feedback(version.guide.slug)
-            messages.success(request, f"Dismissed {count} report(s) about step {step}.")
+            bump_feedback(guide.slug)
+            noun = "report" if count == 1 else "reports"
+            messages.success(request, f'Dismissed {count} {noun} about the step "{step}".')
             return redirect("admin:index")
+        listed = list(reports.select_related("version"))
+        title = listed[0].step_title if listed else step
         return _dismiss_page(
             self.admin_site,
             request,
-            f"Dismiss the reports about step {step} of {version}",
+            f'Dismiss the reports about "{title}" in the {guide} guide',
             form,
-            f"{reports.count()} open report(s)",
+            f"{len(listed)} open report{'' if len(listed) == 1 else 's'}",
+            reports=listed,
         )
 
 

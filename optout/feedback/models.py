@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from optout.guides.models import GuideVersion
+from optout.guides.models import GuideVersion, Step
 from optout.guides.regions import Region
 
 
@@ -20,15 +20,21 @@ class Surface(models.TextChoices):
 
 class ReportQuerySet(models.QuerySet):
     def open(self):
-        """Not dismissed, and about the version visitors see now (a newer version closes them)."""
-        return self.filter(dismissed_at__isnull=True, version__status=GuideVersion.Status.PUBLISHED)
+        """Neither dismissed by an editor nor fixed: a report lives until the step it is about
+        changes in a published version, however many other versions are published meanwhile."""
+        return self.filter(dismissed_at__isnull=True, fixed_in__isnull=True)
+
+    def about(self, guide_id: int, step_slug: str):
+        return self.filter(version__guide_id=guide_id, step_slug=step_slug)
 
 
 class MismatchReport(models.Model):
     """A visitor says a step does not match what they see. Nothing identifies the visitor."""
 
     version = models.ForeignKey(GuideVersion, on_delete=models.CASCADE, related_name="+")
-    step_order = models.PositiveIntegerField()
+    step_order = models.PositiveIntegerField()  # in `version`, as the visitor saw it
+    # The step's stable key (its file name), which follows it from version to version.
+    step_slug = models.SlugField(max_length=100)
     step_title = models.CharField(max_length=200)  # as the visitor saw it
     surface = models.CharField(max_length=10, choices=Surface.choices)
     region = models.CharField(max_length=10, choices=Region.choices, blank=True)
@@ -39,18 +45,55 @@ class MismatchReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     dismiss_reason = models.CharField(max_length=300, blank=True)
+    # The first published version in which the step read differently (or was gone).
+    fixed_in = models.ForeignKey(
+        GuideVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            # Serves the queue and the page hint: open reports of one version's steps.
-            models.Index(fields=["version", "step_order", "dismissed_at"], name="report_open"),
+            # Serves the queue and the page hint: open reports of one step.
+            models.Index(fields=["step_slug", "dismissed_at", "fixed_in"], name="report_open"),
         ]
 
     def __str__(self) -> str:
         return f"{self.version} step {self.step_order}: {self.text[:40] or '(no text)'}"
+
+    @property
+    def status(self) -> str:
+        if self.dismissed_at:
+            return f"Dismissed: {self.dismiss_reason}"
+        if self.fixed_in_id:
+            return f"Fixed in version {self.fixed_in.number}"
+        return "Open"
+
+    @classmethod
+    def close_fixed(cls, version: GuideVersion) -> int:
+        """Mark as fixed in `version` the open reports of its guide whose step reads
+        differently in it, or is gone. Returns how many."""
+        steps = {step.slug: step.signature() for step in version.steps.select_related("control")}
+        reports = (
+            cls.objects.open().filter(version__guide_id=version.guide_id).exclude(version=version)
+        )
+        seen = reports.values_list("version_id", "step_slug").distinct()
+        before = {
+            (step.version_id, step.slug): step.signature()
+            for step in Step.objects.filter(
+                version_id__in={v for v, _ in seen}, slug__in={s for _, s in seen}
+            ).select_related("control")
+        }
+        fixed = [
+            (version_id, slug)
+            for version_id, slug in seen
+            if steps.get(slug) is None or steps[slug] != before.get((version_id, slug))
+        ]
+        count = 0
+        for version_id, slug in fixed:
+            count += reports.filter(version_id=version_id, step_slug=slug).update(fixed_in=version)
+        return count
 
 
 class StepCheck(models.Model):
@@ -107,7 +150,8 @@ class WatchedSource(models.Model):
 
 def step_signals(version: GuideVersion) -> dict[int, dict]:
     """Per step order: the latest check per surface, the open reports since the last check, and
-    whether there are enough of them to show a hint. Two queries, for any number of steps."""
+    whether there are enough of them to show a hint. Open reports follow a step by its key, from
+    whichever version they were made on. Two queries (steps are prefetched), for any number of steps."""
     signals: dict[int, dict] = {}
     for check in StepCheck.objects.filter(version=version).order_by("checked_on"):
         entry = signals.setdefault(check.step_order, {"checks": {}, "reports": 0})
@@ -116,9 +160,13 @@ def step_signals(version: GuideVersion) -> dict[int, dict]:
         order: max((c.checked_on for c in entry["checks"].values()), default=None)
         for order, entry in signals.items()
     }
-    for order, created in MismatchReport.objects.filter(
-        version=version, dismissed_at__isnull=True
-    ).values_list("step_order", "created_at"):
+    orders = {step.slug: step.order for step in version.steps.all()}  # often prefetched
+    for slug, created in (
+        MismatchReport.objects.open()
+        .filter(version__guide_id=version.guide_id, step_slug__in=orders)
+        .values_list("step_slug", "created_at")
+    ):
+        order = orders[slug]
         since = last_checked.get(order)
         if since is None or timezone.localtime(created).date() > since:
             signals.setdefault(order, {"checks": {}, "reports": 0})["reports"] += 1

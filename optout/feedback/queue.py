@@ -25,32 +25,31 @@ def attention(today: date) -> list[Entry]:
     entries: list[Entry] = []
     versions = list(GuideVersion.objects.published().select_related("guide__platform"))
     for version in versions:
+        steps = {step.slug: step for step in version.steps.all()}
         groups = (
             MismatchReport.objects.open()
-            .filter(version=version)
-            .values("step_order", "step_title")
+            .filter(version__guide_id=version.guide_id)
+            .values("step_slug")
             .annotate(count=Count("pk"), newest=Max("created_at"))
         )
         for group in groups:
+            slug, count = group["step_slug"], group["count"]
+            step = steps.get(slug)
             newest = (
-                MismatchReport.objects.open()
-                .filter(version=version, step_order=group["step_order"])
-                .exclude(text="")
-                .first()
+                MismatchReport.objects.open().about(version.guide_id, slug).exclude(text="").first()
             )
-            count = group["count"]
+            where = f'Step {step.order}, "{step.title}"' if step else f'Step "{slug}"'
             entries.append(
                 Entry(
                     urgency=100 + count,
                     guide=version.guide,
-                    title=f'Step {group["step_order"]}, "{group["step_title"]}": '
-                    f"{count} mismatch report{'s' if count != 1 else ''}",
+                    title=f"{where}: {count} mismatch report{'s' if count != 1 else ''}",
                     detail=f'Newest: "{newest.text}" ({newest.get_surface_display()})'
                     if newest
                     else "No description given.",
                     when=group["newest"],
                     dismiss_url=reverse(
-                        "admin:feedback_dismiss_reports", args=[version.pk, group["step_order"]]
+                        "admin:feedback_dismiss_reports", args=[version.guide_id, slug]
                     ),
                 )
             )

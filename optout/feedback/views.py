@@ -52,6 +52,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         MismatchReport.objects.create(
             version=version,
             step_order=step.order,
+            step_slug=step.slug,
             step_title=step.title,
             surface=data["surface"],
             region=data["region"],

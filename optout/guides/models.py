@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import markdown, text
 from .regions import IN_SENTENCE, Region
+from .signals import version_published
 
 
 class VersionLocked(Exception):
@@ -279,6 +280,7 @@ class GuideVersion(models.Model):
             self.guide, self, action or AuditEntry.Action.PUBLISH, user,
             f"Published as version {self.number}: {summary}",
         )  # fmt: skip
+        version_published.send(sender=GuideVersion, version=self)
 
     @transaction.atomic
     def copy_as_draft(self, user=None) -> "GuideVersion":
@@ -641,6 +643,11 @@ class Step(VersionContent):
         text.normalize_fields(self)
         self.body_html = markdown.render(self.body_md)
         self.slug = self.slug or auto_slug(self.title)
+        # The slug is the step's stable key (reports follow it from version to version), so it
+        # is unique within its version: a second "step" becomes "step-2" (its order).
+        taken = Step.objects.filter(version_id=self.version_id, slug=self.slug).exclude(pk=self.pk)
+        if self.version_id and taken.exists():
+            self.slug = f"{self.slug[:90]}-{self.order}"
         old = Step.objects.filter(pk=self.pk).values_list("screenshot", flat=True).first()
         super().save(*args, **kwargs)
         if old and old != self.screenshot.name:
@@ -651,6 +658,13 @@ class Step(VersionContent):
         result = super().delete(*args, **kwargs)
         discard_screenshots([name])
         return result
+
+    def signature(self) -> tuple:
+        """What a reader follows: two steps with the same signature read the same in English."""
+        return (
+            self.control.key, self.title, self.body_md, self.link, self.link_text,
+            self.screenshot.name or "", self.screenshot_alt,
+        )  # fmt: skip
 
 
 class FaqEntry(VersionContent):
