@@ -1,8 +1,8 @@
 """Keeping the guide true: visitors' mismatch reports, step checks, watched sources, the queue."""
 
 import datetime
-import importlib
 import http.server
+import importlib
 import threading
 
 import pytest
